@@ -48,10 +48,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ "$want_bench" = 1 ] && [ ! -d "$root/tools/node_modules/onnxruntime-node" ]; then
-  echo "setup: installing npm packages for the benchmarks"
+if [ "$want_bench" = 1 ] && [ ! -d "$root/node_modules/onnxruntime-node" ]; then
+  echo "setup: installing npm packages (package-lock.json)"
   # onnxruntime-node's install script downloads from the internet; its CPU
   # binaries already ship inside the package, so skip the script.
-  (cd "$root/tools" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  (cd "$root" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: dependencies are in place"

@@ -1,0 +1,55 @@
+# Habits wrapped around CMake and npm; CMake does the real work.
+#
+#   make run        build everything and run the main job
+#   make test       build and run the unit tests (what CI runs first)
+#   make sanitize   the unit tests again under AddressSanitizer + UBSan
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each
+#   make bench      inference speed against ONNX Runtime, as ratios
+#   make goldens    regenerate the PyTorch fixtures (needs tools/setup.sh --ref)
+
+BUILD ?= build
+JOBS ?= 2
+FUZZ_SECONDS ?= 30
+CMAKE_FLAGS ?=
+DATA ?= $(abspath ../shared/data/ecg5000)
+
+.PHONY: all deps build test sanitize fuzz bench goldens run clean
+
+all: build
+
+deps:
+	@tools/setup.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_DATA_DIR=$(DATA) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) -LE gpu --output-on-failure -j$(JOBS)
+
+sanitize: deps
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECGLENS_SANITIZE=ON \
+	  -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build build-sanitize -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir build-sanitize -LE gpu --output-on-failure -j$(JOBS)
+
+fuzz: deps
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECGLENS_FUZZ=ON \
+	  -DECGLENS_BUILD_CLI=OFF -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build build-fuzz -j$(JOBS)
+	tests/fuzz/run_all.sh build-fuzz/tests/fuzz $(FUZZ_SECONDS)
+
+bench:
+	@tools/setup.sh --bench
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_BENCH=ON -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build $(BUILD) --target bench_inference -j$(JOBS)
+	node native/bench/compare_inference.mjs --ecglens $(BUILD)/native/bench/bench_inference \
+	  --beats $(DATA)/ECG5000_TEST_binary.csv
+
+goldens:
+	/usr/bin/python3 tests/reference/make_goldens.py
+	/usr/bin/python3 tests/reference/make_metric_fixtures.py
+
+clean:
+	rm -rf $(BUILD) build-sanitize build-fuzz

@@ -1,0 +1,42 @@
+// ecglens: score ECG beats with a trained autoencoder, evaluate it, and see
+// what a weights file holds. `ecglens --help` and `ecglens COMMAND --help`
+// list the options.
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "commands.h"
+#include "ecglens/util/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ecglens: find abnormal heartbeats with recurrent autoencoders"};
+  app.require_subcommand(1);
+  std::map<CLI::App*, ecglens::cli::Action> actions;
+  auto add = [&](const char* name, const char* about, auto adder) {
+    CLI::App* sub = app.add_subcommand(name, about);
+    actions[sub] = adder(*sub);
+  };
+  add("info", "Show what a weights file holds", ecglens::cli::add_info);
+  add("score", "Score beats: CSV of score, flag and label per beat (streams large files)",
+      ecglens::cli::add_score);
+  add("eval", "Evaluate a model on labelled beats: metrics table and JSON",
+      ecglens::cli::add_eval);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    for (auto& [sub, action] : actions)
+      if (sub->parsed()) return action();
+  } catch (const ecglens::Error& e) {
+    std::cerr << "ecglens: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "ecglens: unexpected error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,83 @@
+// Every model kind against outputs that the seeded PyTorch script
+// tests/reference/make_goldens.py wrote (float32, max abs error <= 1e-5).
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "ecglens/model/model.h"
+#include "test_paths.h"
+
+namespace ecglens {
+namespace {
+
+constexpr float kTolerance = 1e-5f;
+
+nlohmann::json load_json(const std::string& relative) {
+  std::ifstream in(test::fixture(relative));
+  if (!in) throw std::runtime_error("missing fixture " + relative);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<std::string> golden_cases() {
+  const nlohmann::json index = load_json("golden/index.json");
+  std::vector<std::string> names;
+  for (const auto& c : index.at("cases"))
+    names.push_back(c.at("case").get<std::string>());
+  return names;
+}
+
+float max_abs_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  float worst = 0.0f;
+  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+  return worst;
+}
+
+class GoldenForward : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(GoldenForward, MatchesPyTorchReconstructionAndLatent) {
+  const std::string name = GetParam();
+  const auto golden = load_json("golden/" + name + ".json");
+  Model model(read_weights(test::fixture("golden/" + name + ".ecgw").string()));
+
+  const int batch = golden.at("batch");
+  const int length = golden.at("length");
+  const auto input = golden.at("input").get<std::vector<float>>();
+  const auto expected = golden.at("output").get<std::vector<float>>();
+  const auto expected_latent = golden.at("latent").get<std::vector<float>>();
+  ASSERT_EQ(golden.at("channels").get<int>(), model.channels());
+  ASSERT_EQ(input.size(), static_cast<size_t>(batch) * length * model.channels());
+  ASSERT_EQ(expected_latent.size(), static_cast<size_t>(batch) * model.latent_size());
+
+  std::vector<float> output(expected.size(), std::nanf(""));
+  std::vector<float> latent(expected_latent.size(), std::nanf(""));
+  model.reconstruct(input.data(), batch, length, output.data(), latent.data());
+  EXPECT_LE(max_abs_difference(output, expected), kTolerance);
+  EXPECT_LE(max_abs_difference(latent, expected_latent), kTolerance);
+}
+
+// Matrix products and matrix-vector products round differently, so tiles
+// agree within the float32 tolerance, not bit for bit.
+TEST_P(GoldenForward, AgreesWhateverTheBatchTile) {
+  const std::string name = GetParam();
+  const auto golden = load_json("golden/" + name + ".json");
+  const auto weights = read_weights(test::fixture("golden/" + name + ".ecgw").string());
+  const int batch = golden.at("batch");
+  const int length = golden.at("length");
+  const auto input = golden.at("input").get<std::vector<float>>();
+
+  Model whole(weights, batch);
+  Model one_by_one(weights, 1);
+  std::vector<float> a(input.size()), b(input.size());
+  whole.reconstruct(input.data(), batch, length, a.data());
+  one_by_one.reconstruct(input.data(), batch, length, b.data());
+  EXPECT_LE(max_abs_difference(a, b), kTolerance);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryModelKind, GoldenForward, ::testing::ValuesIn(golden_cases()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace ecglens
