@@ -29,16 +29,9 @@ void InputOptions::add_to(CLI::App& app, const char* what) {
 
 ReadOptions InputOptions::read_options() const {
   ReadOptions o;
-  if (format == "csv") o.format = Format::Csv;
-  if (format == "tsv") o.format = Format::Tsv;
-  if (format == "txt") o.format = Format::UcrTxt;
-  if (format == "arff") o.format = Format::Arff;
-  if (format == "ts") o.format = Format::Ts;
-  if (label == "first") o.label = LabelColumn::First;
-  if (label == "last") o.label = LabelColumn::Last;
-  if (label == "none") o.label = LabelColumn::None;
-  if (header == "yes") o.header = 1;
-  if (header == "no") o.header = 0;
+  o.format = parse_format(format);
+  o.label = parse_label_column(label);
+  o.header = header == "auto" ? -1 : header == "yes" ? 1 : 0;
   return o;
 }
 

@@ -8,7 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "ecglens/data/reader.h"
+#include "ecglens/data/beat_reader.h"
+#include "ecglens/data/dataset.h"
 #include "ecglens/data/labels.h"
 #include "ecglens/io/weights_file.h"
 

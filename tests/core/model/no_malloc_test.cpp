@@ -55,7 +55,7 @@ class ScoringHotLoop : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ScoringHotLoop, AllocatesNothingAfterReserve) {
   const std::string name = GetParam();
-  Model model(read_weights(test::fixture("golden/" + name + ".ecgw").string()), 16);
+  Model model(read_weights(test::fixture("golden/" + name + ".ecgw").string()));
   const int length = model.architecture().seq_len;
   // Three tiles, the last one partial.
   const size_t count = 2 * model.tile() + 5;
