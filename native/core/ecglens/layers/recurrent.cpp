@@ -16,13 +16,13 @@ const char* to_string(CellType cell) { return cell == CellType::Lstm ? "lstm" : 
 
 // --- RecurrentLayer -------------------------------------------------------
 
-RecurrentLayer::RecurrentLayer(int input_size, int hidden_size, int gates)
+RecurrentLayer::RecurrentLayer(int input_size, int hidden_size, int gates, int state_rows)
     : input_size_(input_size),
       hidden_size_(hidden_size),
       gate_count_(gates),
-      w_ih_(MatrixF::Zero(gates * hidden_size, input_size)),
-      w_hh_(MatrixF::Zero(gates * hidden_size, hidden_size)),
-      input_bias_(VectorF::Zero(gates * hidden_size)) {}
+      state_rows_(state_rows),
+      w_ih_(MatrixF::Zero(gates * state_rows, input_size)),
+      input_bias_(VectorF::Zero(gates * state_rows)) {}
 
 std::unique_ptr<RecurrentLayer> RecurrentLayer::create(CellType cell, int input_size,
                                                        int hidden_size) {
@@ -30,25 +30,20 @@ std::unique_ptr<RecurrentLayer> RecurrentLayer::create(CellType cell, int input_
   return std::make_unique<GruLayer>(input_size, hidden_size);
 }
 
-void RecurrentLayer::set_weights(const float* weight_ih, const float* weight_hh,
-                                 const float* bias_ih, const float* bias_hh) {
-  const int rows = gate_count_ * hidden_size_;
-  w_ih_ = from_row_major(weight_ih, rows, input_size_);
-  w_hh_ = from_row_major(weight_hh, rows, hidden_size_);
-  set_biases(bias_ih, bias_hh);
-}
-
 void RecurrentLayer::reserve(int batch) {
   if (batch <= reserved_batch()) return;
-  h_.setZero(hidden_size_, batch);
-  xproj_.resize(gate_count_ * hidden_size_, batch);
-  gate_buf_.resize(gate_count_ * hidden_size_, batch);
+  h_.setZero(state_rows_, batch);
+  xproj_.resize(gate_count_ * state_rows_, batch);
 }
 
 void RecurrentLayer::reset_state(int batch) noexcept { h_.leftCols(batch).setZero(); }
 
-// xproj = W_ih x + b. For the few inputs of a raw beat (input_size_ of 1 to
-// 4 channels) a coefficient-wise product beats a blocked matrix product.
+void RecurrentLayer::copy_state_from(const RecurrentLayer& other, int batch) noexcept {
+  h_.leftCols(batch) = other.h_.leftCols(batch);
+}
+
+// xproj = W_ih x + b. For the few inputs of a raw beat (1 to kSmallInput
+// channels) a coefficient-wise product beats a blocked matrix product.
 template <typename In>
 void RecurrentLayer::project_input(const In& x, Eigen::Ref<MatrixF> xproj) const noexcept {
   if (input_size_ <= kSmallInput) {
@@ -64,7 +59,7 @@ void RecurrentLayer::forward(const float* x, int steps, int batch, float* out) n
   for (int t = 0; t < steps; ++t) {
     project_input(step_view(x, input_size_, steps, batch, t), xproj);
     advance(xproj, batch);
-    step_view(out, hidden_size_, steps, batch, t) = h_.leftCols(batch);
+    step_view(out, hidden_size_, steps, batch, t) = hidden(batch);
   }
 }
 
@@ -74,7 +69,7 @@ void RecurrentLayer::forward_repeated(const Eigen::Ref<const MatrixF>& x, int st
   project_input(x, xproj);
   for (int t = 0; t < steps; ++t) {
     advance(xproj, batch);
-    step_view(out, hidden_size_, steps, batch, t) = h_.leftCols(batch);
+    step_view(out, hidden_size_, steps, batch, t) = hidden(batch);
   }
 }
 
@@ -86,15 +81,43 @@ void RecurrentLayer::step(const Eigen::Ref<const MatrixF>& x, int batch) noexcep
 
 // --- LSTM -----------------------------------------------------------------
 
-void LstmLayer::set_biases(const float* bias_ih, const float* bias_hh) {
-  const int rows = 4 * hidden_size_;
-  input_bias_ = Eigen::Map<const VectorF>(bias_ih, rows) + Eigen::Map<const VectorF>(bias_hh, rows);
+namespace {
+int round_up_to_lanes(int n) { return (n + detail::kLanes - 1) / detail::kLanes * detail::kLanes; }
+}  // namespace
+
+LstmLayer::LstmLayer(int input_size, int hidden_size)
+    : RecurrentLayer(input_size, hidden_size, 4, round_up_to_lanes(hidden_size)) {}
+
+// Row q*H + j of PyTorch's layout (gate q, unit j) becomes row
+// (u*4 + q)*lanes + lane with u = j / lanes, lane = j % lanes.
+void LstmLayer::set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
+                            const float* bias_hh) {
+  using detail::kLanes;
+  const int H = hidden_size_;
+  const int I = input_size_;
+  const int blocks = state_rows_ / kLanes;
+  w_ih_.setZero(4 * state_rows_, I);
+  input_bias_.setZero(4 * state_rows_);
+  packed_w_hh_.setZero(static_cast<Eigen::Index>(blocks) * H * 4 * kLanes);
+  for (int q = 0; q < 4; ++q) {
+    for (int j = 0; j < H; ++j) {
+      const int src = q * H + j;
+      const int u = j / kLanes, lane = j % kLanes;
+      const int dst = (u * 4 + q) * kLanes + lane;
+      for (int i = 0; i < I; ++i) w_ih_(dst, i) = weight_ih[src * I + i];
+      input_bias_(dst) = bias_ih[src] + bias_hh[src];
+      for (int k = 0; k < H; ++k)
+        packed_w_hh_((static_cast<Eigen::Index>(u) * H + k) * 4 * kLanes + q * kLanes + lane) =
+            weight_hh[src * H + k];
+    }
+  }
 }
 
 void LstmLayer::reserve(int batch) {
   if (batch <= reserved_batch()) return;
   RecurrentLayer::reserve(batch);
-  c_.setZero(hidden_size_, batch);
+  c_.setZero(state_rows_, batch);
+  h_next_.setZero(state_rows_, batch);
 }
 
 void LstmLayer::reset_state(int batch) noexcept {
@@ -102,35 +125,73 @@ void LstmLayer::reset_state(int batch) noexcept {
   c_.leftCols(batch).setZero();
 }
 
-// g = xproj + W_hh h;  c = σ(g_f) c + σ(g_i) tanh(g_g);  h = σ(g_o) tanh(c).
+void LstmLayer::copy_state_from(const RecurrentLayer& other, int batch) noexcept {
+  RecurrentLayer::copy_state_from(other, batch);
+  c_.leftCols(batch) = static_cast<const LstmLayer&>(other).c_.leftCols(batch);
+}
+
+void LstmLayer::run_kernel(detail::LstmStepArgs& args, int batch) noexcept {
+  args.packed_w = packed_w_hh_.data();
+  args.hidden = hidden_size_;
+  args.blocks = state_rows_ / detail::kLanes;
+  args.h_prev = h_.data();
+  args.h_next = h_next_.data();
+  args.c = c_.data();
+  args.state_stride = h_.outerStride();
+  detail::lstm_step(args, batch);
+  h_.swap(h_next_);  // swaps buffers, allocates nothing
+}
+
 void LstmLayer::advance(const Eigen::Ref<const MatrixF>& xproj, int batch) noexcept {
-  const int H = hidden_size_;
-  auto g = gate_buf_.leftCols(batch);
-  auto h = h_.leftCols(batch);
-  auto c = c_.leftCols(batch);
-  g = xproj;
-  g.noalias() += w_hh_ * h;
-  c.array() = g.middleRows(H, H).array().logistic() * c.array() +
-              g.topRows(H).array().logistic() * g.middleRows(2 * H, H).array().tanh();
-  h.array() = g.bottomRows(H).array().logistic() * c.array().tanh();
+  detail::LstmStepArgs args;
+  args.xproj = xproj.data();
+  args.xproj_stride = xproj.outerStride();
+  run_kernel(args, batch);
+}
+
+void LstmLayer::forward(const float* x, int steps, int batch, float* out) noexcept {
+  if (input_size_ > kSmallInput) {
+    RecurrentLayer::forward(x, steps, batch, out);
+    return;
+  }
+  detail::LstmStepArgs args;
+  args.x_stride = static_cast<Eigen::Index>(steps) * input_size_;
+  args.inputs = input_size_;
+  args.w_ih = w_ih_.data();
+  args.w_ih_stride = w_ih_.outerStride();
+  args.bias = input_bias_.data();
+  for (int t = 0; t < steps; ++t) {
+    args.x = x + static_cast<Eigen::Index>(t) * input_size_;
+    run_kernel(args, batch);
+    step_view(out, hidden_size_, steps, batch, t) = hidden(batch);
+  }
 }
 
 // --- GRU ------------------------------------------------------------------
 
 // The input projection carries b_ir + b_hr, b_iz + b_hz and b_in; b_hn stays
 // inside the reset gate's product.
-void GruLayer::set_biases(const float* bias_ih, const float* bias_hh) {
+void GruLayer::set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
+                           const float* bias_hh) {
   const int H = hidden_size_;
+  w_ih_ = from_row_major(weight_ih, 3 * H, input_size_);
+  w_hh_ = from_row_major(weight_hh, 3 * H, H);
   input_bias_ = Eigen::Map<const VectorF>(bias_ih, 3 * H);
   input_bias_.head(2 * H) += Eigen::Map<const VectorF>(bias_hh, 2 * H);
   b_hn_ = Eigen::Map<const VectorF>(bias_hh + 2 * H, H);
+}
+
+void GruLayer::reserve(int batch) {
+  if (batch <= reserved_batch()) return;
+  RecurrentLayer::reserve(batch);
+  recurrent_.resize(3 * hidden_size_, batch);
 }
 
 // a = W_hh h;  r = σ(x_r + a_r);  z = σ(x_z + a_z);
 // n = tanh(x_n + r (a_n + b_hn));  h = (1 - z) n + z h.
 void GruLayer::advance(const Eigen::Ref<const MatrixF>& xproj, int batch) noexcept {
   const int H = hidden_size_;
-  auto a = gate_buf_.leftCols(batch);
+  auto a = recurrent_.leftCols(batch);
   auto h = h_.leftCols(batch);
   a.noalias() = w_hh_ * h;
   a.topRows(2 * H).array() = (a.topRows(2 * H) + xproj.topRows(2 * H)).array().logistic();

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ecglens/layers/lstm_kernel.h"
 #include "ecglens/layers/sequence.h"
 
 namespace ecglens {
@@ -27,7 +28,6 @@ inline int gate_count(CellType cell) { return cell == CellType::Lstm ? 4 : 3; }
 
 class RecurrentLayer {
  public:
-  RecurrentLayer(int input_size, int hidden_size, int gates);
   virtual ~RecurrentLayer() = default;
   RecurrentLayer(const RecurrentLayer&) = delete;
   RecurrentLayer& operator=(const RecurrentLayer&) = delete;
@@ -38,8 +38,8 @@ class RecurrentLayer {
   int hidden_size() const { return hidden_size_; }
 
   // Row-major arrays in PyTorch's layout (see the header comment).
-  void set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
-                   const float* bias_hh);
+  virtual void set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
+                           const float* bias_hh) = 0;
 
   // Sizes the workspaces for batches of up to `batch` sequences.
   virtual void reserve(int batch);
@@ -47,10 +47,13 @@ class RecurrentLayer {
 
   // Sets the state to zero (the initial state of a sequence).
   virtual void reset_state(int batch) noexcept;
+  // Takes over another layer's state (same cell and sizes), as a decoder
+  // starts from its encoder's final state.
+  virtual void copy_state_from(const RecurrentLayer& other, int batch) noexcept;
 
   // Runs `steps` steps from the current state.
   // x: [batch][steps][input_size], out: [batch][steps][hidden_size].
-  void forward(const float* x, int steps, int batch, float* out) noexcept;
+  virtual void forward(const float* x, int steps, int batch, float* out) noexcept;
 
   // Runs `steps` steps with the same input at every step (x: input_size x
   // batch), as a decoder fed a repeated latent does: the input projection
@@ -61,18 +64,19 @@ class RecurrentLayer {
   // One step from the current state; x: input_size x batch.
   void step(const Eigen::Ref<const MatrixF>& x, int batch) noexcept;
 
-  // The state after the last step: hidden_size x reserved_batch(), of which
-  // the first `batch` columns are in use. state_c() is null for a GRU.
-  MatrixF& state_h() { return h_; }
-  virtual MatrixF* state_c() { return nullptr; }
+  // The hidden state after the last step, hidden_size x batch.
+  Eigen::Block<const MatrixF> hidden(int batch) const {
+    return h_.topLeftCorner(hidden_size_, batch);
+  }
 
  protected:
+  // `state_rows` >= hidden_size: rows of the state and of each gate's block
+  // of the input projection (a cell may pad its units for its kernels).
+  RecurrentLayer(int input_size, int hidden_size, int gates, int state_rows);
+
   // Advances the state one step given xproj = W_ih x + input_bias_
-  // (gates*hidden x batch).
+  // (gates * state_rows x batch).
   virtual void advance(const Eigen::Ref<const MatrixF>& xproj, int batch) noexcept = 0;
-  // Called by set_weights() with bias_ih and bias_hh to set input_bias_ and
-  // whatever recurrent bias the cell keeps apart.
-  virtual void set_biases(const float* bias_ih, const float* bias_hh) = 0;
 
   template <typename In>
   void project_input(const In& x, Eigen::Ref<MatrixF> xproj) const noexcept;
@@ -81,39 +85,51 @@ class RecurrentLayer {
   int input_size_;
   int hidden_size_;
   int gate_count_;
-  MatrixF w_ih_;        // gates*H x I
-  MatrixF w_hh_;        // gates*H x H
+  int state_rows_;
+  MatrixF w_ih_;        // gates*state_rows x I
   VectorF input_bias_;  // added to W_ih x
-  MatrixF h_;           // H x batch
-  MatrixF xproj_;       // gates*H x batch
-  MatrixF gate_buf_;    // gates*H x batch
+  MatrixF h_;           // state_rows x batch
+  MatrixF xproj_;       // gates*state_rows x batch
 };
 
 // PyTorch nn.LSTM cell: i, f, g, o gates; both biases fold into the input
-// projection.
+// projection. Its step is the fused kernel of lstm_kernel.h, which wants the
+// gates in blocks of SIMD width: the layer reorders and pads its rows once,
+// in set_weights().
 class LstmLayer final : public RecurrentLayer {
  public:
-  LstmLayer(int input_size, int hidden_size) : RecurrentLayer(input_size, hidden_size, 4) {}
+  LstmLayer(int input_size, int hidden_size);
+  void set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
+                   const float* bias_hh) override;
   void reserve(int batch) override;
   void reset_state(int batch) noexcept override;
-  MatrixF* state_c() override { return &c_; }
+  void copy_state_from(const RecurrentLayer& other, int batch) noexcept override;
+  // With few input channels the input projection happens inside the kernel.
+  void forward(const float* x, int steps, int batch, float* out) noexcept override;
 
  private:
   void advance(const Eigen::Ref<const MatrixF>& xproj, int batch) noexcept override;
-  void set_biases(const float* bias_ih, const float* bias_hh) override;
-  MatrixF c_;  // H x batch
+  // Runs the kernel (args' input fields set by the caller) and swaps h.
+  void run_kernel(detail::LstmStepArgs& args, int batch) noexcept;
+  VectorF packed_w_hh_;  // blocks x H x 4 x lanes (lstm_kernel.h)
+  MatrixF c_;            // state_rows x batch
+  MatrixF h_next_;       // the step's output, swapped with h_ after it
 };
 
 // PyTorch nn.GRU cell: r, z, n gates. b_hn stays apart because the reset
 // gate multiplies (W_hn h + b_hn).
 class GruLayer final : public RecurrentLayer {
  public:
-  GruLayer(int input_size, int hidden_size) : RecurrentLayer(input_size, hidden_size, 3) {}
+  GruLayer(int input_size, int hidden_size) : RecurrentLayer(input_size, hidden_size, 3, hidden_size) {}
+  void set_weights(const float* weight_ih, const float* weight_hh, const float* bias_ih,
+                   const float* bias_hh) override;
+  void reserve(int batch) override;
 
  private:
   void advance(const Eigen::Ref<const MatrixF>& xproj, int batch) noexcept override;
-  void set_biases(const float* bias_ih, const float* bias_hh) override;
-  VectorF b_hn_;  // H
+  MatrixF w_hh_;        // 3H x H
+  VectorF b_hn_;        // H
+  MatrixF recurrent_;   // 3H x batch: W_hh h
 };
 
 // Layers stacked, each fed the previous one's output sequence; optionally

@@ -91,14 +91,10 @@ class ReverseFeedbackAutoencoder final : public Network {
   void run(const float* x, int batch, int length, float* out, float* latent) noexcept override {
     encoder_.forward(x, length, batch);
     const int depth = encoder_.depth();
-    for (int l = 0; l < depth; ++l) {
-      decoder_.layer(l).state_h().leftCols(batch) = encoder_.layer(l).state_h().leftCols(batch);
-      if (MatrixF* c = encoder_.layer(l).state_c())
-        decoder_.layer(l).state_c()->leftCols(batch) = c->leftCols(batch);
-    }
+    for (int l = 0; l < depth; ++l) decoder_.layer(l).copy_state_from(encoder_.layer(l), batch);
     if (latent)
       Eigen::Map<MatrixF>(latent, encoder_.output_size(), batch) =
-          encoder_.layer(depth - 1).state_h().leftCols(batch);
+          encoder_.layer(depth - 1).hidden(batch);
     const int channels = output_.out_size();
     auto prediction = prediction_.leftCols(batch);
     // x'_T from the initial state, then x'_t = output(decoder(x'_{t+1})).
@@ -109,11 +105,11 @@ class ReverseFeedbackAutoencoder final : public Network {
           if (l == 0) {
             layer.step(prediction, batch);
           } else {
-            layer.step(decoder_.layer(l - 1).state_h().leftCols(batch), batch);
+            layer.step(decoder_.layer(l - 1).hidden(batch), batch);
           }
         }
       }
-      output_.forward(decoder_.layer(depth - 1).state_h().leftCols(batch), prediction);
+      output_.forward(decoder_.layer(depth - 1).hidden(batch), prediction);
       step_view(out, channels, length, batch, t) = prediction;
     }
   }
