@@ -1,6 +1,7 @@
 # Habits wrapped around CMake and npm; CMake does the real work.
 #
 #   make run        build everything and run the main job
+#   make data       check for ECG5000 and say how to get it
 #   make test       build and run the unit tests (what CI runs first)
 #   make sanitize   the unit tests again under AddressSanitizer + UBSan
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each
@@ -13,7 +14,7 @@ FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 DATA ?= $(abspath ../shared/data/ecg5000)
 
-.PHONY: all deps build test sanitize fuzz bench goldens run clean
+.PHONY: all deps build test sanitize fuzz bench goldens run data clean
 
 all: build
 
@@ -46,6 +47,25 @@ bench:
 	cmake --build $(BUILD) --target bench_inference -j$(JOBS)
 	node native/bench/compare_inference.mjs --ecglens $(BUILD)/native/bench/bench_inference \
 	  --beats $(DATA)/ECG5000_TEST_binary.csv
+
+# Until the browser page lands, the main job scores the ECG5000 test split
+# with the benchmark model of the test fixtures (untrained seeded weights).
+RUN_MODEL ?= tests/fixtures/golden/bench_lstm_ae.ecgw
+run: build data
+	$(BUILD)/native/cli/ecglens info $(RUN_MODEL)
+	$(BUILD)/native/cli/ecglens score -m $(RUN_MODEL) -i $(DATA)/ECG5000_TEST_binary.csv \
+	  -t 1 --progress -o $(BUILD)/scores.csv
+	@echo "scores written to $(BUILD)/scores.csv"
+
+data:
+	@if [ -f "$(DATA)/ECG5000_TRAIN.txt" ] && [ -f "$(DATA)/ECG5000_TEST_binary.csv" ]; then \
+	  echo "ECG5000 found in $(DATA)"; \
+	else \
+	  echo "ECG5000 not found in $(DATA)."; \
+	  echo "Download ECG5000 (ECG5000_TRAIN.txt and ECG5000_TEST.txt, or the .arff/.ts files) from"; \
+	  echo "the UCR archive at timeseriesclassification.com, and point DATA=... at the folder."; \
+	  exit 1; \
+	fi
 
 goldens:
 	/usr/bin/python3 tests/reference/make_goldens.py

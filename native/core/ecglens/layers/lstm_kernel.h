@@ -25,7 +25,7 @@
 namespace ecglens::detail {
 
 using Packet = Eigen::internal::packet_traits<float>::type;
-inline constexpr int kLanes = Eigen::internal::unpacket_traits<Packet>::size;
+inline constexpr int kLanes = Eigen::internal::packet_traits<float>::size;
 
 struct LstmStepArgs {
   const float* packed_w;  // see above
