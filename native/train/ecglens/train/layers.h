@@ -1,0 +1,110 @@
+// Layers with backward passes, for training: a dense layer applied at every
+// step, an LSTM layer over a sequence (backpropagation through time), and a
+// stack of LSTM layers, plain or residual, with the semantics of the
+// inference core (model/ARCHITECTURES.md):
+//   g = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, gates i, f, g, o (PyTorch order)
+//   c_t = f c_{t-1} + i tanh(g_g),  h_t = o tanh(c_t),  h_0 = c_0 = 0
+//   residual layer: y_t = h_t + x_t (I == H) or h_t + P x_t.
+//
+// Layout: the trainer keeps sequences TIME-major, unlike the core's
+// beat-major batches: a batch of B sequences of T steps and F features is an
+// F x (T*B) column-major matrix whose column t*B + b is step t of sequence b,
+// so each step is a contiguous F x B block and one GEMM per step suffices.
+//
+// Templated on the scalar: float trains, double checks gradients against
+// finite differences. Every workspace is sized in reserve(); forward() and
+// backward() then run without heap allocation apart from Eigen's GEMM packing
+// of the few whole-sequence products (once per batch, not per step).
+// Gradients ACCUMULATE into the Parameters' gradient buffer.
+#pragma once
+
+#include <string>
+
+#include "ecglens/train/parameters.h"
+
+namespace ecglens::train {
+
+// nn.Linear applied to every column: Y = W X + b. Tensors PREFIX.weight
+// [out, in], PREFIX.bias [out].
+template <typename S>
+class Linear {
+ public:
+  Linear(Parameters<S>& params, const std::string& prefix);
+  int in_size() const { return in_; }
+  int out_size() const { return out_; }
+
+  // x: in x n; y: out x n.
+  void forward(const Eigen::Ref<const Mat<S>>& x, Eigen::Ref<Mat<S>> y);
+  // dy: out x n. Accumulates dW, db; writes dx (in x n) when given.
+  void backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
+                Mat<S>* dx);
+
+ private:
+  Parameters<S>& params_;
+  int weight_, bias_;
+  int in_, out_;
+};
+
+// One LSTM layer over a time-major sequence. With `repeated_input` the layer
+// sees the same input at every step (the decoder fed the repeated latent):
+// its input is then in x B, and W_ih x is computed once.
+template <typename S>
+class LstmSequence {
+ public:
+  LstmSequence(Parameters<S>& params, const std::string& prefix, bool residual,
+               bool repeated_input);
+
+  int input_size() const { return in_; }
+  int hidden_size() const { return hidden_; }
+
+  void reserve(int steps, int batch);
+
+  // x: in x (steps*batch), or in x batch when the input is repeated.
+  // The output y (hidden x steps*batch) stays valid until the next forward.
+  void forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch);
+  Cols<S> output(int steps, int batch);
+
+  // dy: gradient of the loss w.r.t. output(), hidden x (steps*batch).
+  // x: the same input as in forward(). Accumulates the parameter gradients
+  // and, when dx is given, writes the input's gradient (same shape as x).
+  void backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy, int steps,
+                int batch, Mat<S>* dx);
+
+ private:
+  Parameters<S>& params_;
+  int w_ih_, w_hh_, b_ih_, b_hh_, proj_ = -1;
+  int in_, hidden_;
+  bool residual_, repeated_;
+  Mat<S> gates_;   // 4H x TB: activated gates i, f, g~, o of every step
+  Mat<S> cells_;   // H x TB: c_t
+  Mat<S> tanh_c_;  // H x TB: tanh(c_t)
+  Mat<S> hidden_states_;  // H x TB: h_t
+  Mat<S> residual_out_;   // H x TB: h_t + x_t (or P x_t), residual layers only
+  Mat<S> d_gates_;        // 4H x TB: gradient w.r.t. the gates' pre-activations
+  Mat<S> dh_, dc_, dh_next_;  // H x B
+  Mat<S> d_gates_sum_;        // 4H x B: sum over steps (repeated input)
+  Mat<S> dy_sum_;             // H x B: sum over steps of dy (repeated residual)
+  Vec<S> bias_;               // b_ih + b_hh
+};
+
+// Layers PREFIX.0, PREFIX.1, ... each fed the previous one's output.
+template <typename S>
+class LstmStack {
+ public:
+  LstmStack(Parameters<S>& params, const std::string& prefix, int depth, bool residual,
+            bool repeated_input);
+
+  int output_size() const { return layers_.back().hidden_size(); }
+  void reserve(int steps, int batch);
+  void forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch);
+  Cols<S> output(int steps, int batch) { return layers_.back().output(steps, batch); }
+  // dy: gradient w.r.t. output(); dx as LstmSequence::backward. Overwrites dy's copy.
+  void backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy, int steps,
+                int batch, Mat<S>* dx);
+
+ private:
+  std::vector<LstmSequence<S>> layers_;
+  Mat<S> grad_[2];  // ping-pong gradients between layers
+};
+
+}  // namespace ecglens::train

@@ -1,0 +1,296 @@
+// Analytic gradients of every training layer, loss and model kind against
+// central finite differences in double precision: for each tensor,
+// ||analytic - numeric|| / max(||analytic||, ||numeric||) <= 1e-6.
+// Also: float gradients agree with double ones, and the trainer's forward
+// pass matches the inference core's on the same weights.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "ecglens/model/model.h"
+#include "ecglens/train/autoencoder.h"
+#include "ecglens/train/random.h"
+#include "ecglens/util/error.h"
+
+namespace ecglens::train {
+namespace {
+
+using MatD = Mat<double>;
+
+MatD random_matrix(Eigen::Index rows, Eigen::Index cols, Random& r, double scale = 1.0) {
+  MatD m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = r.uniform(-scale, scale);
+  return m;
+}
+
+void randomize(Parameters<double>& p, Random& r, double scale = 0.5) {
+  for (auto& v : p.values()) v = r.uniform(-scale, scale);
+}
+
+// Worst per-tensor relative error between the gradient buffer (filled by the
+// caller's last evaluation) and central differences of `objective`.
+void expect_gradients_match(Parameters<double>& p, const std::function<double()>& objective,
+                            const std::vector<double>& analytic, double tolerance = 1e-6) {
+  // Step 1e-5: truncation error O(h^2) stays below 1e-9 relative, and the
+  // rounding noise of the loss (~1e-16 / h) stays small against gradients
+  // as small as 1e-6 (MAE's are, with its 1/(n B) scale).
+  const double h = 1e-5;
+  for (std::size_t e = 0; e < p.entries().size(); ++e) {
+    const auto& entry = p.entries()[e];
+    double diff2 = 0, a2 = 0, n2 = 0;
+    for (std::size_t k = 0; k < entry.size; ++k) {
+      double& v = p.values()[entry.offset + k];
+      const double saved = v;
+      v = saved + h;
+      const double up = objective();
+      v = saved - h;
+      const double down = objective();
+      v = saved;
+      const double numeric = (up - down) / (2 * h);
+      const double a = analytic[entry.offset + k];
+      diff2 += (a - numeric) * (a - numeric);
+      a2 += a * a;
+      n2 += numeric * numeric;
+    }
+    const double denom = std::max(std::sqrt(std::max(a2, n2)), 1e-300);
+    EXPECT_LE(std::sqrt(diff2) / denom, tolerance) << "tensor " << entry.name;
+    EXPECT_GT(a2, 0.0) << "tensor " << entry.name << " got no gradient";
+  }
+}
+
+// The same check for an input's gradient.
+void expect_input_gradient_matches(MatD& x, const std::function<double()>& objective,
+                                   const MatD& analytic) {
+  const double h = 1e-5;
+  MatD numeric(x.rows(), x.cols());
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double saved = x.data()[i];
+    x.data()[i] = saved + h;
+    const double up = objective();
+    x.data()[i] = saved - h;
+    const double down = objective();
+    x.data()[i] = saved;
+    numeric.data()[i] = (up - down) / (2 * h);
+  }
+  const double err = (analytic - numeric).norm() / std::max(analytic.norm(), numeric.norm());
+  EXPECT_LE(err, 1e-6);
+  EXPECT_GT(analytic.norm(), 0.0);
+}
+
+std::vector<TensorSpec> lstm_specs(const std::string& p, int in, int h, bool projection) {
+  std::vector<TensorSpec> s{{p + ".weight_ih", {4 * h, in}},
+                            {p + ".weight_hh", {4 * h, h}},
+                            {p + ".bias_ih", {4 * h}},
+                            {p + ".bias_hh", {4 * h}}};
+  if (projection) s.push_back({p + ".residual_proj", {h, in}});
+  return s;
+}
+
+TEST(LinearGradient, WeightsBiasAndInputMatchFiniteDifferences) {
+  Random r(1);
+  Parameters<double> p({{"d.weight", {3, 5}}, {"d.bias", {3}}});
+  randomize(p, r);
+  Linear<double> layer(p, "d");
+  MatD x = random_matrix(5, 7, r), weights = random_matrix(3, 7, r), y(3, 7), dx;
+  auto objective = [&] {
+    layer.forward(x, y);
+    return (y.array() * weights.array()).sum();
+  };
+  objective();
+  p.zero_grads();
+  layer.backward(x, weights, &dx);
+  const auto analytic = p.grads();
+  expect_gradients_match(p, objective, analytic);
+  expect_input_gradient_matches(x, objective, dx);
+}
+
+struct LstmCase {
+  const char* name;
+  int in, hidden;
+  bool residual, repeated;
+};
+
+class LstmSequenceGradient : public ::testing::TestWithParam<LstmCase> {};
+
+TEST_P(LstmSequenceGradient, ParametersAndInputMatchFiniteDifferences) {
+  const LstmCase c = GetParam();
+  const int steps = 5, batch = 3;
+  Random r(2);
+  Parameters<double> p(lstm_specs("l", c.in, c.hidden, c.residual && c.in != c.hidden));
+  randomize(p, r);
+  LstmSequence<double> layer(p, "l", c.residual, c.repeated);
+  layer.reserve(steps, batch);
+  MatD x = random_matrix(c.in, c.repeated ? batch : steps * batch, r);
+  const MatD weights = random_matrix(c.hidden, steps * batch, r);
+  auto objective = [&] {
+    layer.forward(x, steps, batch);
+    return (layer.output(steps, batch).array() * weights.array()).sum();
+  };
+  objective();
+  p.zero_grads();
+  MatD dx;
+  layer.backward(x, weights, steps, batch, &dx);
+  const auto analytic = p.grads();
+  expect_gradients_match(p, objective, analytic);
+  expect_input_gradient_matches(x, objective, dx);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, LstmSequenceGradient,
+    ::testing::Values(LstmCase{"plain", 2, 4, false, false},
+                      LstmCase{"repeated_input", 3, 4, false, true},
+                      LstmCase{"residual_identity", 4, 4, true, false},
+                      LstmCase{"residual_projection", 2, 3, true, false},
+                      LstmCase{"repeated_residual_projection", 3, 2, true, true},
+                      LstmCase{"repeated_residual_identity", 3, 3, true, true}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(LstmStackGradient, ResidualStackOfThreeMatchesFiniteDifferences) {
+  const int steps = 4, batch = 2;
+  Random r(3);
+  std::vector<TensorSpec> specs;
+  for (const auto& s : lstm_specs("s.0", 2, 3, true)) specs.push_back(s);
+  for (const auto& s : lstm_specs("s.1", 3, 3, false)) specs.push_back(s);
+  for (const auto& s : lstm_specs("s.2", 3, 2, true)) specs.push_back(s);
+  Parameters<double> p(specs);
+  randomize(p, r);
+  LstmStack<double> stack(p, "s", 3, true, false);
+  stack.reserve(steps, batch);
+  MatD x = random_matrix(2, steps * batch, r);
+  const MatD weights = random_matrix(2, steps * batch, r);
+  auto objective = [&] {
+    stack.forward(x, steps, batch);
+    return (stack.output(steps, batch).array() * weights.array()).sum();
+  };
+  objective();
+  p.zero_grads();
+  MatD dx;
+  stack.backward(x, weights, steps, batch, &dx);
+  const auto analytic = p.grads();
+  expect_gradients_match(p, objective, analytic);
+  expect_input_gradient_matches(x, objective, dx);
+}
+
+Architecture small_architecture(ModelKind kind) {
+  Architecture a;
+  a.kind = kind;
+  a.input_dim = 2;
+  a.seq_len = 6;
+  a.encoder_hidden = {5, 3};
+  a.decoder_hidden = {3, 4};
+  a.residual_decoder = kind == ModelKind::ResidualLstmAe || kind == ModelKind::SrlAe;
+  return a;
+}
+
+struct ModelCase {
+  const char* name;
+  ModelKind kind;
+  Loss loss;
+};
+
+class AutoencoderGradient : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(AutoencoderGradient, ObjectiveGradientMatchesFiniteDifferences) {
+  const ModelCase c = GetParam();
+  const Architecture arch = small_architecture(c.kind);
+  const int steps = arch.seq_len, batch = 3;
+  LstmAutoencoder<double> net(arch);
+  Random r(4);
+  // Weights larger than the default initialisation's keep the encoder's
+  // gradients well above the finite differences' rounding noise.
+  randomize(net.parameters(), r, 0.8);
+  const MatD x = random_matrix(arch.input_dim, steps * batch, r);
+  // A target rho far from the latent's mean keeps the KL term large.
+  const Sparsity sparsity{0.2, 0.5};
+  double recon = 0;
+  const double with_penalty = net.loss_and_gradient(x, steps, batch, c.loss, sparsity, &recon);
+  if (net.sparse()) {
+    EXPECT_GT(with_penalty - recon, 1e-3) << "the KL term should contribute";
+  } else {
+    EXPECT_EQ(with_penalty, recon);
+  }
+  const auto analytic = net.parameters().grads();
+  auto objective = [&] {
+    return net.loss_and_gradient(x, steps, batch, c.loss, sparsity);
+  };
+  expect_gradients_match(net.parameters(), objective, analytic);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    KindsAndLosses, AutoencoderGradient,
+    ::testing::Values(ModelCase{"lstm_ae_mse", ModelKind::LstmAe, Loss::MSE},
+                      ModelCase{"lstm_ae_mae", ModelKind::LstmAe, Loss::MAE},
+                      ModelCase{"lstm_ae_sae", ModelKind::LstmAe, Loss::SAE},
+                      ModelCase{"residual_lstm_ae_mse", ModelKind::ResidualLstmAe, Loss::MSE},
+                      ModelCase{"sparse_lstm_ae_mse", ModelKind::SparseLstmAe, Loss::MSE},
+                      ModelCase{"srl_ae_sae", ModelKind::SrlAe, Loss::SAE}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(AutoencoderGradient, FloatGradientsAgreeWithDouble) {
+  Architecture arch = small_architecture(ModelKind::SrlAe);
+  arch.seq_len = 20;
+  const int steps = arch.seq_len, batch = 4;
+  LstmAutoencoder<double> d(arch);
+  LstmAutoencoder<float> f(arch);
+  d.initialize(11);
+  f.initialize(11);
+  Random r(5);
+  const MatD x = random_matrix(arch.input_dim, steps * batch, r);
+  const Mat<float> xf = x.cast<float>();
+  const double ld = d.loss_and_gradient(x, steps, batch, Loss::MSE, {0.3, 0.1});
+  const double lf = f.loss_and_gradient(xf, steps, batch, Loss::MSE, {0.3, 0.1});
+  EXPECT_NEAR(lf, ld, 1e-5 * std::abs(ld));
+  const Eigen::Map<const Vec<double>> gd(d.parameters().grads().data(), d.parameters().size());
+  const Eigen::Map<const Vec<float>> gf(f.parameters().grads().data(), f.parameters().size());
+  EXPECT_LE((gf.cast<double>() - gd).norm() / gd.norm(), 1e-4);
+}
+
+TEST(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
+  Architecture arch = small_architecture(ModelKind::SrlAe);
+  arch.residual_encoder = true;
+  arch.seq_len = 30;
+  const int steps = arch.seq_len, batch = 5;
+  LstmAutoencoder<float> net(arch);
+  net.initialize(3);
+  WeightsFile w;
+  w.architecture = arch.to_json();
+  w.tensors = net.tensors();
+  Model model(w);
+
+  Random r(6);
+  std::vector<float> beats(static_cast<std::size_t>(batch) * steps * arch.input_dim);
+  for (auto& v : beats) v = static_cast<float>(r.uniform(-2, 2));
+  std::vector<float> core(beats.size());
+  model.reconstruct(beats.data(), batch, steps, core.data());
+
+  std::vector<std::size_t> index{0, 1, 2, 3, 4};
+  Mat<float> x(arch.input_dim, steps * batch);
+  gather_time_major<float>(beats.data(), steps, arch.input_dim, index.data(), batch, x);
+  const Mat<float> y = net.forward(x, steps, batch);
+  double worst = 0;
+  for (int b = 0; b < batch; ++b)
+    for (int t = 0; t < steps; ++t)
+      for (int c = 0; c < arch.input_dim; ++c)
+        worst = std::max(worst, double(std::abs(y(c, t * batch + b) -
+                                                core[(b * steps + t) * arch.input_dim + c])));
+  EXPECT_LE(worst, 1e-5);
+}
+
+TEST(Trainable, OtherKindsAndGruCellsAreRefusedWithAReason) {
+  Architecture a = small_architecture(ModelKind::LstmAe);
+  a.cell = CellType::Gru;
+  EXPECT_THROW(LstmAutoencoder<float>{a}, ecglens::Error);
+  a = small_architecture(ModelKind::LstmAe);
+  a.kind = ModelKind::RecAe;
+  a.hidden = {4};
+  try {
+    LstmAutoencoder<float> net(a);
+    FAIL() << "recae should be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("recae"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace ecglens::train
