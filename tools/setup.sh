@@ -23,6 +23,7 @@ debs=(
   libeigen3-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
+  libonnx-dev libprotobuf-dev protobuf-compiler
   nodejs npm
 )
 [ "$want_ref" = 1 ] && debs+=(python3-torch python3-numpy python3-sklearn)
@@ -48,7 +49,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ "$want_bench" = 1 ] && [ ! -d "$root/node_modules/onnxruntime-node" ]; then
+# The ONNX parity tests and the benchmarks both run onnxruntime-node.
+if [ ! -d "$root/node_modules/onnxruntime-node" ]; then
   echo "setup: installing npm packages (package-lock.json)"
   # onnxruntime-node's install script downloads from the internet; its CPU
   # binaries already ship inside the package, so skip the script.

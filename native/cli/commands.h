@@ -17,5 +17,6 @@ using Action = std::function<int()>;
 Action add_info(CLI::App& app);
 Action add_score(CLI::App& app);
 Action add_eval(CLI::App& app);
+Action add_export(CLI::App& app);
 
 }  // namespace ecglens::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
       ecglens::cli::add_score);
   add("eval", "Evaluate a model on labelled beats: metrics table and JSON",
       ecglens::cli::add_eval);
+  add("export", "Write a weights file as an ONNX model (same outputs as the core)",
+      ecglens::cli::add_export);
 
   try {
     app.parse(argc, argv);
