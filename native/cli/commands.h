@@ -15,6 +15,7 @@ namespace ecglens::cli {
 using Action = std::function<int()>;
 
 Action add_info(CLI::App& app);
+Action add_train(CLI::App& app);
 Action add_score(CLI::App& app);
 Action add_eval(CLI::App& app);
 Action add_export(CLI::App& app);
