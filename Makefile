@@ -6,6 +6,7 @@
 #   make sanitize   the unit tests again under AddressSanitizer + UBSan
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each
 #   make bench      inference speed against ONNX Runtime, as ratios
+#   make bench-train  training speed against PyTorch (one epoch), as a ratio
 #   make goldens    regenerate the PyTorch fixtures (needs tools/setup.sh --ref)
 
 BUILD ?= build
@@ -14,7 +15,7 @@ FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 DATA ?= $(abspath ../shared/data/ecg5000)
 
-.PHONY: all deps build test sanitize fuzz bench goldens run data clean
+.PHONY: all deps build test sanitize fuzz bench bench-train goldens run data clean
 
 all: build
 
@@ -47,6 +48,12 @@ bench:
 	cmake --build $(BUILD) --target bench_inference -j$(JOBS)
 	node native/bench/compare_inference.mjs --ecglens $(BUILD)/native/bench/bench_inference \
 	  --beats $(DATA)/ECG5000_TEST_binary.csv
+
+bench-train:
+	@tools/setup.sh --bench --ref
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_BENCH=ON -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build $(BUILD) --target bench_train -j$(JOBS)
+	native/bench/compare_train.sh $(BUILD)/native/bench/bench_train $(DATA)
 
 # Until the browser page lands, the main job scores the ECG5000 test split
 # with the benchmark model of the test fixtures (untrained seeded weights).
