@@ -19,5 +19,6 @@ Action add_train(CLI::App& app);
 Action add_score(CLI::App& app);
 Action add_eval(CLI::App& app);
 Action add_export(CLI::App& app);
+Action add_synth(CLI::App& app);
 
 }  // namespace ecglens::cli

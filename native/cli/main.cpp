@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
       ecglens::cli::add_eval);
   add("export", "Write a weights file as an ONNX model (same outputs as the core)",
       ecglens::cli::add_export);
+  add("synth", "Write synthetic ECG beats with labelled anomaly types as CSV",
+      ecglens::cli::add_synth);
 
   try {
     app.parse(argc, argv);
