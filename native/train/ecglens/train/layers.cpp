@@ -95,6 +95,7 @@ void LstmSequence<S>::reserve(int steps, int batch) {
     dy_sum_.resize(H, batch);
   }
   bias_.resize(4 * H);
+  d_bias_.resize(4 * H);
 }
 
 template <typename S>
@@ -212,9 +213,9 @@ void LstmSequence<S>::backward(const Eigen::Ref<const Mat<S>>& x,
     params_.grad_matrix(w_hh_).noalias() +=
         d_gates_.middleCols(B, TB - B) * hidden_states_.leftCols(TB - B).transpose();
   }
-  const Vec<S> db = d_gates.rowwise().sum();
-  params_.grad_vector(b_ih_) += db;
-  params_.grad_vector(b_hh_) += db;
+  d_bias_ = d_gates.rowwise().sum();
+  params_.grad_vector(b_ih_) += d_bias_;
+  params_.grad_vector(b_hh_) += d_bias_;
 
   if (repeated_) {
     auto sum = d_gates_sum_.leftCols(B);

@@ -85,6 +85,7 @@ class LstmSequence {
   Mat<S> d_gates_sum_;        // 4H x B: sum over steps (repeated input)
   Mat<S> dy_sum_;             // H x B: sum over steps of dy (repeated residual)
   Vec<S> bias_;               // b_ih + b_hh
+  Vec<S> d_bias_;             // gradient of either bias
 };
 
 // Layers PREFIX.0, PREFIX.1, ... each fed the previous one's output.

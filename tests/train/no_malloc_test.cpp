@@ -1,0 +1,59 @@
+// Proves that a training step allocates nothing on Eigen's heap once the
+// workspaces are sized: forward, loss, backward through time and the Adam
+// update of a batch run under EIGEN_RUNTIME_NO_MALLOC. (On this machine a
+// heap temporary of 128 KiB or more costs an mmap/munmap pair each time.)
+// Compiled with assertions on, since Eigen's check is an assertion.
+#include <gtest/gtest.h>
+
+#include "ecglens/train/autoencoder.h"
+#include "ecglens/train/optimizer.h"
+#include "ecglens/train/random.h"
+
+#ifndef EIGEN_RUNTIME_NO_MALLOC
+#error "this test must be built with EIGEN_RUNTIME_NO_MALLOC"
+#endif
+#ifdef NDEBUG
+#error "this test must be built without NDEBUG, or Eigen's malloc check is off"
+#endif
+
+namespace ecglens::train {
+namespace {
+
+TEST(TrainingStep, AllocatesNothingAfterTheFirstBatch) {
+  Architecture a;
+  a.kind = ModelKind::SrlAe;
+  a.seq_len = 140;
+  a.encoder_hidden = {32, 16};
+  a.decoder_hidden = {16, 32};
+  a.residual_decoder = true;
+  const int T = 140, B = 64;
+  LstmAutoencoder<float> net(a);
+  net.initialize(1);
+  Random r(2);
+  Mat<float> x(1, T * B);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(r.uniform(-1, 1));
+  AdamState adam;
+  auto step = [&] {
+    net.loss_and_gradient(x, T, B, Loss::SAE, {0.05, 1e-3});
+    adam_step(net.parameters().values(), net.parameters().grads(), adam, 1e-3, {});
+  };
+  step();  // sizes every workspace and the optimiser's state
+  Eigen::internal::set_is_malloc_allowed(false);
+  step();
+  step();
+  Eigen::internal::set_is_malloc_allowed(true);
+  SUCCEED();
+}
+
+TEST(TrainingStep, TheMallocCheckIsLiveInThisBinary) {
+  EXPECT_DEATH(
+      {
+        Eigen::internal::set_is_malloc_allowed(false);
+        Mat<float> m(300, 300);
+        m.setZero();
+      },
+      "");
+}
+
+}  // namespace
+}  // namespace ecglens::train
