@@ -1,8 +1,10 @@
 # Habits wrapped around CMake and npm; CMake does the real work.
 #
-#   make run        build everything and run the main job
+#   make run        build everything and serve the browser app on localhost
 #   make data       check for ECG5000 and say how to get it
 #   make test       build and run the unit tests (what CI runs first)
+#   make test-wasm  the unit tests as wasm under Node, and the browser app's
+#                   end-to-end tests in headless Chromium
 #   make sanitize   the unit tests again under AddressSanitizer + UBSan
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each
 #   make bench      inference speed against ONNX Runtime, as ratios
@@ -14,8 +16,10 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 30
 CMAKE_FLAGS ?=
 DATA ?= $(abspath ../shared/data/ecg5000)
+WASM_BUILD ?= build-wasm
+PORT ?= 8080
 
-.PHONY: all deps build test sanitize fuzz bench bench-train goldens run data clean
+.PHONY: all deps build test sanitize fuzz bench bench-train goldens run data clean wasm test-wasm
 
 all: build
 
@@ -28,6 +32,25 @@ build: deps
 
 test: build
 	ctest --test-dir $(BUILD) -LE gpu --output-on-failure -j$(JOBS)
+	$(MAKE) test-wasm
+
+# The core and its unit tests compiled with Emscripten (wasm/toolchain.cmake),
+# and the browser app.
+# The page's tests compare it with the native CLI built for the same
+# instruction set (SSE: $(WASM_BUILD)-native-portable) and with $(BUILD)'s.
+wasm: build
+	tools/fetch_imgui.sh
+	cmake -S . -B $(WASM_BUILD)-native-portable -DCMAKE_BUILD_TYPE=Release \
+	  -DECGLENS_NATIVE_ARCH=OFF -DECGLENS_BUILD_TESTS=OFF -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build $(WASM_BUILD)-native-portable --target ecglens -j$(JOBS)
+	cmake -S . -B $(WASM_BUILD) -DCMAKE_TOOLCHAIN_FILE=wasm/toolchain.cmake \
+	  -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_CLI=OFF -DECGLENS_DATA_DIR=$(DATA) \
+	  -DECGLENS_NATIVE_CLI=$(abspath $(WASM_BUILD))-native-portable/native/cli/ecglens \
+	  -DECGLENS_NATIVE_CLI_TUNED=$(abspath $(BUILD))/native/cli/ecglens
+	cmake --build $(WASM_BUILD) -j$(JOBS)
+
+test-wasm: wasm
+	ctest --test-dir $(WASM_BUILD) --output-on-failure -j$(JOBS)
 
 sanitize: deps
 	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECGLENS_SANITIZE=ON \
@@ -63,6 +86,8 @@ run: build data
 	$(BUILD)/native/cli/ecglens score -m $(RUN_MODEL) -i $(DATA)/ECG5000_TEST_binary.csv \
 	  -t 1 --progress -o $(BUILD)/scores.csv
 	@echo "scores written to $(BUILD)/scores.csv"
+	$(MAKE) wasm
+	node web/serve.mjs $(WASM_BUILD)/web --port $(PORT)
 
 data:
 	@if [ -f "$(DATA)/ECG5000_TRAIN.txt" ] && [ -f "$(DATA)/ECG5000_TEST_binary.csv" ]; then \

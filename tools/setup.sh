@@ -25,6 +25,7 @@ debs=(
   clang-14 libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   nodejs npm
+  emscripten chromium dpkg-dev  # the browser app: em++, its e2e tests, apt-get source imgui
 )
 [ "$want_ref" = 1 ] && debs+=(python3-torch python3-numpy python3-sklearn)
 [ "$want_bench" = 1 ] && debs+=(libopenblas0-pthread)
@@ -50,7 +51,9 @@ fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 # The ONNX parity tests and the benchmarks both run onnxruntime-node.
-if [ ! -d "$root/node_modules/onnxruntime-node" ]; then
+# The browser app's tests run playwright-core (and its ORT engine onnxruntime-web).
+if [ ! -d "$root/node_modules/onnxruntime-node" ] || [ ! -d "$root/node_modules/playwright-core" ] \
+   || [ ! -d "$root/node_modules/onnxruntime-web" ]; then
   echo "setup: installing npm packages (package-lock.json)"
   # onnxruntime-node's install script downloads from the internet; its CPU
   # binaries already ship inside the package, so skip the script.

@@ -1,0 +1,214 @@
+// The browser app's entry point: a GLFW window on the page's canvas, Dear
+// ImGui on WebGL2, and one frame per browser animation frame in which the
+// session scores a chunk of beats and the panels are drawn. The C functions
+// the page's JavaScript calls (loading files, the test interface) are at
+// the bottom; web/ecglens.js is their only caller.
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "imgui.h"
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+#include "session.h"
+#include "ui.h"
+
+// The page's side of the hooks (web/ecglens.js defines window.ecglensShell).
+EM_JS(void, js_pick_file, (int model), { window.ecglensShell.pickFile(model ? 'model' : 'data'); });
+EM_JS(void, js_load_bundled_model, (const char* name),
+      { window.ecglensShell.loadBundledModel(UTF8ToString(name)); });
+EM_JS(void, js_download, (const char* filename, const char* text),
+      { window.ecglensShell.download(UTF8ToString(filename), UTF8ToString(text)); });
+EM_JS(void, js_shell_ready, (), { window.ecglensShell.ready(); });
+EM_JS(void, js_compare_with_ort, (const char* model),
+      { window.ecglensShell.compareWithOrt(UTF8ToString(model)); });
+
+namespace {
+
+// Milliseconds of scoring per frame: enough to score ECG5000's 4,500 test
+// beats in about a second, short enough that the page stays responsive.
+constexpr double kScoringBudgetMs = 12.0;
+
+struct App {
+  GLFWwindow* window = nullptr;
+  ecglens::app::Session session;
+  ecglens::app::UiState ui;
+  ecglens::app::Hooks hooks;
+  std::string reply;  // the last string handed to JavaScript
+  float pixel_ratio = 1.0f;
+  int width = 0, height = 0;  // canvas pixels
+};
+App* g_app = nullptr;
+
+// Keeps the canvas's backing store at CSS size x devicePixelRatio, and ImGui
+// drawing 1:1 on it with sizes scaled by the ratio, so the page is sharp on
+// any screen. The canvas is sized directly: Emscripten's glfwSetWindowSize
+// turns a screen-sized window into a fullscreen + pointer-lock request.
+void fit_canvas(App& app) {
+  double css_w = 0, css_h = 0;
+  emscripten_get_element_css_size("#canvas", &css_w, &css_h);
+  const float ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  const int w = static_cast<int>(css_w * ratio), h = static_cast<int>(css_h * ratio);
+  int cur_w = 0, cur_h = 0;
+  emscripten_get_canvas_element_size("#canvas", &cur_w, &cur_h);
+  if (w > 0 && h > 0 && (w != cur_w || h != cur_h)) emscripten_set_canvas_element_size("#canvas", w, h);
+  app.width = w > 0 ? w : cur_w;
+  app.height = h > 0 ? h : cur_h;
+  if (ratio != app.pixel_ratio) {
+    app.pixel_ratio = ratio;
+    ImGui::GetStyle() = ImGuiStyle();
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().ScaleAllSizes(ratio);
+    ImGui::GetIO().FontGlobalScale = ratio;
+  }
+}
+
+void frame() {
+  App& app = *g_app;
+  fit_canvas(app);
+  app.session.score_some(kScoringBudgetMs);
+  if (app.session.scored() && app.ui.order.size() != app.session.beat_count()) app.ui.order_dirty = true;
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  // The GLFW backend reads the window size GLFW was created with.
+  ImGui::GetIO().DisplaySize = ImVec2(static_cast<float>(app.width), static_cast<float>(app.height));
+  ImGui::GetIO().DisplayFramebufferScale = ImVec2(1, 1);
+  ImGui::NewFrame();
+  ecglens::app::draw_ui(app.session, app.ui, app.hooks);
+  ImGui::Render();
+  glViewport(0, 0, app.width, app.height);
+  glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+}  // namespace
+
+int main() {
+  if (!glfwInit()) return 1;
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  g_app = new App;
+  g_app->window = glfwCreateWindow(1280, 800, "ecglens", nullptr, nullptr);
+  if (!g_app->window) return 1;
+  glfwMakeContextCurrent(g_app->window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // no layout file: the page has no disk
+  // Emscripten's GLFW maps cursor-mode changes to pointer-lock requests,
+  // which browsers refuse outside a click: keep the page's own cursor.
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+  ImGui::StyleColorsDark();
+  ImGui_ImplGlfw_InitForOpenGL(g_app->window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+
+  App& app = *g_app;
+  app.hooks.pick_data_file = [] { js_pick_file(0); };
+  app.hooks.pick_model_file = [] { js_pick_file(1); };
+  app.hooks.load_bundled_model = [](const std::string& name) { js_load_bundled_model(name.c_str()); };
+  app.hooks.download_scores = [](const std::string& csv) { js_download("scores.csv", csv.c_str()); };
+  app.hooks.compare_with_ort = [](const std::string& model) { js_compare_with_ort(model.c_str()); };
+  emscripten_set_main_loop(frame, 0, false);
+  js_shell_ready();
+  return 0;
+}
+
+// ---- Called from web/ecglens.js ---------------------------------------------
+// Bytes come from the page's FileReader or fetch() of a bundled model, copied
+// into wasm memory by the caller, which frees them after the call.
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE int ecglens_load_data(const char* bytes, int size, const char* name) {
+  const bool ok = g_app->session.load_data(std::string_view(bytes, size), name);
+  g_app->ui.selected = -1;
+  g_app->ui.order_dirty = true;
+  return ok ? 1 : 0;
+}
+
+EMSCRIPTEN_KEEPALIVE int ecglens_load_model(const char* bytes, int size, const char* name) {
+  const bool ok = g_app->session.load_model(std::string_view(bytes, size), name);
+  if (ok) g_app->ui.bundled_choice = name;
+  g_app->ui.order_dirty = true;
+  return ok ? 1 : 0;
+}
+
+// The scored beats as the model saw them, their reconstructions and scores,
+// for the page's second engine (valid until the next load).
+EMSCRIPTEN_KEEPALIVE const float* ecglens_normalized() { return g_app->session.normalized_all().data(); }
+EMSCRIPTEN_KEEPALIVE const float* ecglens_reconstruction() {
+  return g_app->session.reconstruction_all().data();
+}
+EMSCRIPTEN_KEEPALIVE const float* ecglens_scores() { return g_app->session.scores().data(); }
+EMSCRIPTEN_KEEPALIVE double ecglens_time_scoring() { return g_app->session.time_scoring(); }
+EMSCRIPTEN_KEEPALIVE void ecglens_set_engine_report(const char* text) {
+  g_app->session.engine_report = text;
+}
+
+// A JSON array of the model files the page serves.
+EMSCRIPTEN_KEEPALIVE void ecglens_set_bundled_models(const char* json) {
+  g_app->ui.bundled.clear();
+  for (const auto& name : nlohmann::json::parse(json)) g_app->ui.bundled.push_back(name.get<std::string>());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
+  nlohmann::json j = g_app->session.state();
+  j["selected"] = g_app->ui.selected;
+  j["sort"] = {{"column", g_app->ui.sort_column}, {"descending", g_app->ui.sort_descending}};
+  g_app->reply = j.dump();
+  return g_app->reply.c_str();
+}
+
+// The test interface's actions; args is a JSON object. Returns JSON:
+//   threshold {value}        set the threshold
+//   preset {name}            set it to a preset
+//   select {beat}            show a beat in the beat view
+//   sort {column, descending} order the beat list (column 0-4)
+//   order {}                 {"order": [beat indices as listed]}
+//   scores {}                {"scores": [...]} every beat's score
+//   export {}                {"csv": "..."} what the export button downloads
+EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* args_c) {
+  App& app = *g_app;
+  const std::string name = name_c;
+  nlohmann::json result = {{"ok", true}};
+  try {
+    const nlohmann::json args = nlohmann::json::parse(args_c);
+    auto& s = app.session;
+    if (name == "threshold") {
+      s.set_threshold(args.at("value").get<double>());
+    } else if (name == "preset") {
+      bool found = false;
+      for (const auto& p : s.presets())
+        if (p.name == args.at("name").get<std::string>()) { s.set_threshold(p.value); found = true; }
+      if (!found) throw std::runtime_error("no preset named " + args.at("name").dump());
+    } else if (name == "select") {
+      app.ui.selected = args.at("beat").get<int>();
+    } else if (name == "sort") {
+      app.ui.sort_column = args.at("column").get<int>();
+      app.ui.sort_descending = args.value("descending", true);
+      ecglens::app::sort_beats(s, app.ui);
+    } else if (name == "order") {
+      if (app.ui.order_dirty) ecglens::app::sort_beats(s, app.ui);
+      result["order"] = app.ui.order;
+    } else if (name == "scores") {
+      result["scores"] = s.scores();
+    } else if (name == "export") {
+      result["csv"] = s.scores_csv();
+    } else {
+      throw std::runtime_error("unknown action '" + name + "'");
+    }
+  } catch (const std::exception& e) {
+    result = {{"ok", false}, {"error", e.what()}};
+  }
+  app.reply = result.dump();
+  return app.reply.c_str();
+}
+
+}  // extern "C"

@@ -1,0 +1,246 @@
+// The browser app's state and scoring loop (see session.h).
+#include "session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "ecglens/data/labels.h"
+#include "ecglens/data/resample.h"
+#include "ecglens/eval/loss.h"
+#include "ecglens/eval/thresholds.h"
+#include "ecglens/io/weights_file.h"
+#include "ecglens/util/error.h"
+
+namespace ecglens::app {
+
+Session::Session() = default;
+Session::~Session() = default;
+
+bool Session::load_model(std::string_view bytes, const std::string& name) {
+  ++loads_;
+  try {
+    const WeightsFile weights = parse_weights(bytes, name);
+    auto scorer = std::make_unique<Scorer>(weights);
+    std::vector<Preset> presets;
+    for (const auto& [preset, value] : scorer->thresholds().values) presets.push_back({preset, value});
+    scorer_ = std::move(scorer);
+    model_name_ = name;
+    model_presets_ = std::move(presets);
+    default_preset_ = scorer_->thresholds().default_name;
+    error_.clear();
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    return false;
+  }
+  if (data_ && data_->length != scorer_->model().architecture().seq_len) {
+    const int want = scorer_->model().architecture().seq_len;
+    resample_note_ = "beats resampled from " + std::to_string(data_->length) + " to " +
+                     std::to_string(want) + " samples for this model";
+    *data_ = resample(*data_, want);
+  }
+  restart_scoring();
+  return true;
+}
+
+bool Session::load_data(std::string_view bytes, const std::string& name) {
+  ++loads_;
+  try {
+    auto data = std::make_unique<Dataset>(parse_dataset(bytes, name));
+    Labels labels;
+    if (!data->labels.empty()) {
+      for (BeatClass c : map_labels(*data, default_label_map(*data)))
+        labels.push_back(static_cast<std::int8_t>(c));
+    }
+    std::string note;
+    if (scorer_) {
+      const auto& arch = scorer_->model().architecture();
+      if (data->channels != arch.input_dim)
+        throw InputError(name, 0, 0,
+                         "beats have " + std::to_string(data->channels) +
+                             " channel(s) but the model expects " + std::to_string(arch.input_dim));
+      // As the CLI's --resample: beats of another length are resampled
+      // (linearly) to the length the model was trained on.
+      if (data->length != arch.seq_len) {
+        note = "beats resampled from " + std::to_string(data->length) + " to " +
+               std::to_string(arch.seq_len) + " samples for this model";
+        *data = resample(*data, arch.seq_len);
+      }
+    }
+    data_ = std::move(data);
+    labels_ = std::move(labels);
+    data_name_ = name;
+    resample_note_ = note;
+    error_.clear();
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    return false;
+  }
+  restart_scoring();
+  return true;
+}
+
+void Session::restart_scoring() {
+  done_ = 0;
+  engine_report.clear();
+  scoring_ms_ = 0;
+  beats_per_second_ = 0;
+  roc_.clear();
+  pr_.clear();
+  roc_auc_ = pr_auc_ = 0;
+  presets_.clear();
+  const std::size_t n = beat_count();
+  const std::size_t values = n * static_cast<std::size_t>(length()) * channels();
+  scores_.assign(n, 0.0f);
+  normalized_.assign(values, 0.0f);
+  reconstruction_.assign(values, 0.0f);
+  if (scorer_ && data_ && data_->channels != scorer_->model().channels()) {
+    error_ = data_name_ + ": beats have " + std::to_string(data_->channels) +
+             " channel(s) but the model expects " + std::to_string(scorer_->model().channels());
+    done_ = n;  // nothing to score
+  }
+}
+
+void Session::score_some(double budget_ms) {
+  if (!scoring()) return;
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const std::size_t per_beat = static_cast<std::size_t>(length()) * channels();
+  const std::size_t tile = static_cast<std::size_t>(scorer_->model().tile());
+  try {
+    while (done_ < beat_count()) {
+      const std::size_t count = std::min(tile, beat_count() - done_);
+      scorer_->score(data_->beat(done_), count, length(), scores_.data() + done_,
+                     normalized_.data() + done_ * per_beat, reconstruction_.data() + done_ * per_beat);
+      done_ += count;
+      if (std::chrono::duration<double, std::milli>(clock::now() - start).count() > budget_ms) break;
+    }
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    done_ = beat_count();
+  }
+  scoring_ms_ += std::chrono::duration<double, std::milli>(clock::now() - start).count();
+  if (scoring_ms_ > 0) beats_per_second_ = done_ / (scoring_ms_ / 1000.0);
+  if (done_ == beat_count()) finish_scoring();
+}
+
+void Session::finish_scoring() {
+  presets_ = model_presets_;
+  const Preset* chosen = nullptr;
+  for (const auto& p : presets_)
+    if (p.name == default_preset_) chosen = &p;
+  if (!chosen && !presets_.empty()) chosen = &presets_.front();
+  if (chosen) {
+    threshold_ = chosen->value;
+  } else if (!scores_.empty()) {
+    // No presets in the model: start at the 95th percentile of these
+    // scores, clearly named as coming from the data itself.
+    const std::vector<double> all(scores_.begin(), scores_.end());
+    presets_.push_back({"p95 of these scores (model has no presets)", percentile(all, 95.0)});
+    threshold_ = presets_.back().value;
+  }
+  if (labelled()) {
+    const long anomalies = std::count(labels_.begin(), labels_.end(), 1);
+    const long normals = static_cast<long>(labels_.size()) - anomalies;
+    if (anomalies > 0 && normals > 0) {
+      roc_ = roc_curve(scores_, labels_);
+      pr_ = pr_curve(scores_, labels_);
+      roc_auc_ = ecglens::roc_auc(scores_, labels_);
+      pr_auc_ = ecglens::pr_auc(scores_, labels_);
+    }
+  }
+}
+
+double Session::progress() const {
+  return beat_count() == 0 ? 0.0 : static_cast<double>(done_) / static_cast<double>(beat_count());
+}
+
+std::string Session::model_summary() const {
+  if (!scorer_) return "no model";
+  const auto& arch = scorer_->model().architecture();
+  std::string s = std::string(to_string(arch.kind)) + ", " + std::to_string(arch.seq_len) +
+                  " steps x " + std::to_string(arch.input_dim) + ", loss " +
+                  to_string(scorer_->loss()) + ", normalisation " +
+                  to_string(scorer_->normalization());
+  if (!resample_note_.empty()) s += "; " + resample_note_;
+  return s;
+}
+
+const float* Session::normalized(std::size_t beat) const {
+  return normalized_.data() + beat * static_cast<std::size_t>(length()) * channels();
+}
+
+const float* Session::reconstruction(std::size_t beat) const {
+  return reconstruction_.data() + beat * static_cast<std::size_t>(length()) * channels();
+}
+
+std::vector<float> Session::timestep_error(std::size_t beat) const {
+  std::vector<float> out(static_cast<std::size_t>(length()));
+  ecglens::timestep_error(normalized(beat), reconstruction(beat), length(), channels(), out.data());
+  return out;
+}
+
+std::size_t Session::flagged_count() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < done_; ++i) n += flagged(i) ? 1 : 0;
+  return n;
+}
+
+std::optional<Confusion> Session::confusion() const {
+  if (!scored() || !has_curves()) return std::nullopt;
+  return confusion_at(scores_, labels_, threshold_);
+}
+
+const char* Session::loss_name() const { return scorer_ ? to_string(scorer_->loss()) : ""; }
+
+double Session::time_scoring() {
+  if (!scored()) return 0;
+  std::vector<float> scores(beat_count());
+  const auto start = std::chrono::steady_clock::now();
+  scorer_->score(data_->values.data(), beat_count(), length(), scores.data());
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string Session::scores_csv() const {
+  std::ostringstream out;
+  out.precision(9);
+  out << "index,line,score,flag" << (labelled() ? ",label" : "") << "\n";
+  for (std::size_t i = 0; i < done_; ++i) {
+    out << i << "," << data_->lines[i] << "," << scores_[i] << "," << (flagged(i) ? 1 : 0);
+    if (labelled()) out << "," << data_->labels[i];
+    out << "\n";
+  }
+  return out.str();
+}
+
+nlohmann::json Session::state() const {
+  nlohmann::json j;
+  j["model"] = model_name_;
+  j["model_summary"] = model_summary();
+  j["data"] = data_name_;
+  j["beats"] = beat_count();
+  j["length"] = length();
+  j["scored"] = scored();
+  j["progress"] = progress();
+  j["error"] = error_;
+  j["loads"] = loads_;
+  j["loss"] = loss_name();
+  j["channels"] = channels();
+  j["engine_report"] = engine_report;
+  j["beats_per_second"] = beats_per_second_;
+  j["threshold"] = threshold_;
+  j["flagged"] = flagged_count();
+  j["labelled"] = labelled();
+  nlohmann::json presets = nlohmann::json::array();
+  for (const auto& p : presets_) presets.push_back({{"name", p.name}, {"value", p.value}});
+  j["presets"] = presets;
+  if (auto c = confusion()) {
+    j["confusion"] = {{"tp", c->tp}, {"fp", c->fp}, {"tn", c->tn}, {"fn", c->fn}};
+    j["metrics"] = {{"accuracy", c->accuracy()}, {"precision", c->precision()},
+                    {"recall", c->recall()},     {"f1", c->f1()},
+                    {"roc_auc", roc_auc_},       {"pr_auc", pr_auc_}};
+  }
+  return j;
+}
+
+}  // namespace ecglens::app

@@ -1,0 +1,138 @@
+// What the browser app knows and does, without any drawing: the loaded
+// model and beats, scoring in chunks (so the page stays responsive), the
+// threshold and everything computed from it. The ImGui panels (ui.cpp) read
+// it; the JS test interface (bindings.cpp) drives it through act().
+//
+// Every input problem (a malformed CSV, a weights file that does not fit its
+// architecture) is caught at the load call and kept as error(): the message
+// is the core's own (file, line, column or tensor), and the session keeps
+// whatever it had before.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ecglens/data/dataset.h"
+#include "ecglens/eval/metrics.h"
+#include "ecglens/model/scorer.h"
+
+namespace ecglens::app {
+
+// A named threshold the user can pick.
+struct Preset {
+  std::string name;
+  double value;
+};
+
+class Session {
+ public:
+  Session();
+  ~Session();
+
+  // Both replace the current model / beats and restart scoring. On a bad
+  // input they keep the old state, set error() and return false.
+  bool load_model(std::string_view bytes, const std::string& name);
+  bool load_data(std::string_view bytes, const std::string& name);
+
+  // Scores beats until about budget_ms milliseconds have passed (at least
+  // one tile). Call once per frame; does nothing when nothing is pending.
+  void score_some(double budget_ms);
+  bool scoring() const { return scorer_ && data_ && done_ < beat_count(); }
+  bool scored() const { return scorer_ && data_ && beat_count() > 0 && done_ == beat_count(); }
+  double progress() const;
+  double beats_per_second() const { return beats_per_second_; }
+
+  // Counts load_model / load_data calls, failed ones included.
+  long loads() const { return loads_; }
+  const std::string& error() const { return error_; }
+  void clear_error() { error_.clear(); }
+
+  // The model and the data, when loaded.
+  bool has_model() const { return scorer_ != nullptr; }
+  bool has_data() const { return data_ != nullptr; }
+  const std::string& model_name() const { return model_name_; }
+  const std::string& data_name() const { return data_name_; }
+  std::string model_summary() const;
+  const Dataset* data() const { return data_.get(); }
+  std::size_t beat_count() const { return data_ ? data_->size() : 0; }
+  int length() const { return data_ ? data_->length : 0; }
+  int channels() const { return data_ ? data_->channels : 0; }
+
+  // Per beat, valid once scored() (scores of beats not yet scored are 0).
+  const Scores& scores() const { return scores_; }
+  bool labelled() const { return !labels_.empty(); }
+  const Labels& labels() const { return labels_; }  // 0 normal, 1 anomaly
+  // The beat as the model saw it (normalised) and its reconstruction.
+  const float* normalized(std::size_t beat) const;
+  const float* reconstruction(std::size_t beat) const;
+  // Squared error per step (averaged over channels) of one beat.
+  std::vector<float> timestep_error(std::size_t beat) const;
+
+  // Threshold: flag a beat when score > threshold.
+  double threshold() const { return threshold_; }
+  void set_threshold(double value) { threshold_ = value; }
+  const std::vector<Preset>& presets() const { return presets_; }
+  bool flagged(std::size_t beat) const { return scores_[beat] > threshold_; }
+  std::size_t flagged_count() const;
+
+  // Needs labels and both classes (else nothing): the confusion at the
+  // threshold, the curves and their areas, computed by the core.
+  std::optional<Confusion> confusion() const;
+  const std::vector<RocPoint>& roc() const { return roc_; }
+  const std::vector<PrPoint>& pr() const { return pr_; }
+  double roc_auc() const { return roc_auc_; }
+  double pr_auc() const { return pr_auc_; }
+  bool has_curves() const { return !roc_.empty(); }
+
+  // The whole buffers, [beat][step][channel], for the page's second engine.
+  const std::vector<float>& normalized_all() const { return normalized_; }
+  const std::vector<float>& reconstruction_all() const { return reconstruction_; }
+  const char* loss_name() const;
+  // Scores every beat again in one go (into scratch buffers) and returns
+  // the milliseconds it took: the core's speed without the per-frame split.
+  double time_scoring();
+  // A line about the other engine, shown under the metrics.
+  std::string engine_report;
+
+  // index,line,score,flag[,label] per beat, the CLI's score format.
+  std::string scores_csv() const;
+  // Everything the end-to-end tests check, as JSON.
+  nlohmann::json state() const;
+
+ private:
+  void restart_scoring();
+  void finish_scoring();
+
+  std::unique_ptr<Scorer> scorer_;
+  std::string model_name_;
+  std::vector<Preset> model_presets_;
+  std::string default_preset_;
+  std::unique_ptr<Dataset> data_;
+  std::string data_name_;
+  std::string resample_note_;
+
+  Scores scores_;
+  Labels labels_;
+  std::vector<float> normalized_;
+  std::vector<float> reconstruction_;
+  std::size_t done_ = 0;
+  double scoring_ms_ = 0;
+  double beats_per_second_ = 0;
+
+  double threshold_ = 0;
+  std::vector<Preset> presets_;
+  std::vector<RocPoint> roc_;
+  std::vector<PrPoint> pr_;
+  double roc_auc_ = 0;
+  double pr_auc_ = 0;
+  std::string error_;
+  long loads_ = 0;
+};
+
+}  // namespace ecglens::app

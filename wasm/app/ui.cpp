@@ -1,0 +1,304 @@
+// The browser app's ImGui panels (see ui.h).
+#include "ui.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "imgui.h"
+#include "plots.h"
+
+namespace ecglens::app {
+namespace {
+
+constexpr ImGuiWindowFlags kPanel =
+    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+
+void place(const char* name, ImVec2 pos, ImVec2 size) {
+  ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+  ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+  ImGui::Begin(name, nullptr, kPanel);
+}
+
+void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
+  ImGui::TextWrapped("Everything runs in this page: files are read locally, nothing is uploaded.");
+  ImGui::Separator();
+  ImGui::Text("Model");
+  if (ImGui::BeginCombo("##bundled", ui.bundled_choice.empty() ? "bundled models..."
+                                                               : ui.bundled_choice.c_str())) {
+    for (const auto& name : ui.bundled) {
+      if (ImGui::Selectable(name.c_str(), name == ui.bundled_choice)) {
+        ui.bundled_choice = name;
+        hooks.load_bundled_model(name);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  if (ImGui::Button("Open weights file (.ecgw)...")) hooks.pick_model_file();
+  ImGui::TextWrapped("%s: %s", s.has_model() ? s.model_name().c_str() : "(none)",
+                     s.model_summary().c_str());
+  ImGui::Separator();
+  ImGui::Text("Beats");
+  if (ImGui::Button("Open CSV / UCR file...")) hooks.pick_data_file();
+  ImGui::SameLine();
+  ImGui::TextDisabled("or drop it on the page");
+  if (s.has_data())
+    ImGui::TextWrapped("%s: %zu beats x %d samples%s", s.data_name().c_str(), s.beat_count(),
+                       s.length(), s.labelled() ? ", labelled" : "");
+
+  if (!s.error().empty()) {
+    ImGui::Separator();
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 110, 255));
+    ImGui::TextWrapped("Error: %s", s.error().c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::SmallButton("dismiss")) s.clear_error();
+  }
+  ImGui::Separator();
+  if (s.scoring()) {
+    char label[64];
+    std::snprintf(label, sizeof label, "scoring %.0f%%", s.progress() * 100);
+    ImGui::ProgressBar(static_cast<float>(s.progress()), ImVec2(-1, 0), label);
+  } else if (s.scored()) {
+    ImGui::Text("Scored %zu beats (%.0f beats/s)", s.beat_count(), s.beats_per_second());
+  } else {
+    ImGui::TextDisabled("Load a model and a file of beats to score them.");
+  }
+  if (!s.scored()) return;
+
+  ImGui::Separator();
+  ImGui::Text("Threshold (flag when score > threshold)");
+  const auto [lo, hi] = std::minmax_element(s.scores().begin(), s.scores().end());
+  double t = s.threshold();
+  const double t_min = *lo, t_max = *hi;
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderScalar("##threshold", ImGuiDataType_Double, &t, &t_min, &t_max, "%.6g"))
+    s.set_threshold(t);
+  for (const auto& p : s.presets()) {
+    char label[160];
+    std::snprintf(label, sizeof label, "%s = %.4g", p.name.c_str(), p.value);
+    if (ImGui::Button(label)) s.set_threshold(p.value);
+  }
+  ImGui::Text("%zu of %zu beats flagged", s.flagged_count(), s.beat_count());
+  if (ImGui::Button("Export scores CSV")) hooks.download_scores(s.scores_csv());
+  if (ImGui::Button("Compare with ONNX Runtime Web")) hooks.compare_with_ort(s.model_name());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Runs the model's .onnx export with ONNX Runtime Web (loaded only now)\n"
+                      "on the same beats and shows how far its scores are from the core's");
+  if (!s.engine_report.empty()) ImGui::TextWrapped("%s", s.engine_report.c_str());
+
+  if (auto c = s.confusion()) {
+    ImGui::Separator();
+    ImGui::Text("Confusion (anomaly = positive)");
+    if (ImGui::BeginTable("confusion", 3, ImGuiTableFlags_Borders)) {
+      ImGui::TableSetupColumn("");
+      ImGui::TableSetupColumn("flagged");
+      ImGui::TableSetupColumn("not flagged");
+      ImGui::TableHeadersRow();
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::Text("anomaly");
+      ImGui::TableNextColumn(); ImGui::Text("TP %ld", c->tp);
+      ImGui::TableNextColumn(); ImGui::Text("FN %ld", c->fn);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn(); ImGui::Text("normal");
+      ImGui::TableNextColumn(); ImGui::Text("FP %ld", c->fp);
+      ImGui::TableNextColumn(); ImGui::Text("TN %ld", c->tn);
+      ImGui::EndTable();
+    }
+    ImGui::Text("accuracy  %.4f", c->accuracy());
+    ImGui::Text("precision %.4f", c->precision());
+    ImGui::Text("recall    %.4f", c->recall());
+    ImGui::Text("F1        %.4f", c->f1());
+    ImGui::Text("ROC-AUC %.4f   PR-AUC %.4f", s.roc_auc(), s.pr_auc());
+  }
+}
+
+void draw_beat_list(Session& s, UiState& ui) {
+  if (!s.scored()) {
+    ImGui::TextDisabled("No scores yet.");
+    return;
+  }
+  if (ui.order.size() != s.beat_count()) ui.order_dirty = true;
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersV;
+  if (!ImGui::BeginTable("beats", 5, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("#");
+  ImGui::TableSetupColumn("line");
+  ImGui::TableSetupColumn("score", ImGuiTableColumnFlags_DefaultSort |
+                                       ImGuiTableColumnFlags_PreferSortDescending);
+  ImGui::TableSetupColumn("flag");
+  ImGui::TableSetupColumn("label");
+  ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs()) {
+    if (specs->SpecsDirty && specs->SpecsCount > 0) {
+      ui.sort_column = specs->Specs[0].ColumnIndex;
+      ui.sort_descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
+      ui.order_dirty = true;
+      specs->SpecsDirty = false;
+    }
+  }
+  if (ui.order_dirty) sort_beats(s, ui);
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(ui.order.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const int i = ui.order[row];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      char label[32];
+      std::snprintf(label, sizeof label, "%d", i);
+      if (ImGui::Selectable(label, ui.selected == i, ImGuiSelectableFlags_SpanAllColumns))
+        ui.selected = i;
+      ImGui::TableNextColumn();
+      ImGui::Text("%ld", s.data()->lines[i]);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.5g", s.scores()[i]);
+      ImGui::TableNextColumn();
+      if (s.flagged(i)) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "anomaly");
+      ImGui::TableNextColumn();
+      if (s.labelled()) ImGui::Text("%s", s.data()->labels[i].c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
+void draw_beat_view(const Session& s, UiState& ui) {
+  if (!s.scored() || s.beat_count() == 0) {
+    ImGui::TextDisabled("Select a beat in the list.");
+    return;
+  }
+  if (ui.selected < 0 || ui.selected >= static_cast<int>(s.beat_count())) ui.selected = ui.order.empty() ? 0 : ui.order[0];
+  const std::size_t b = static_cast<std::size_t>(ui.selected);
+  const int n = s.length(), c = s.channels();
+  ImGui::Text("beat %zu (line %ld): score %.5g, %s%s%s", b, s.data()->lines[b], s.scores()[b],
+              s.flagged(b) ? "flagged" : "not flagged", s.labelled() ? ", label " : "",
+              s.labelled() ? s.data()->labels[b].c_str() : "");
+  // Channel 0 is drawn; the shaded error averages every channel.
+  std::vector<float> x(n), y(n);
+  for (int t = 0; t < n; ++t) {
+    x[t] = s.normalized(b)[t * c];
+    y[t] = s.reconstruction(b)[t * c];
+  }
+  const std::vector<float> err = s.timestep_error(b);
+  float lo = std::min(*std::min_element(x.begin(), x.end()), *std::min_element(y.begin(), y.end()));
+  float hi = std::max(*std::max_element(x.begin(), x.end()), *std::max_element(y.begin(), y.end()));
+  const float err_max = *std::max_element(err.begin(), err.end());
+  PlotArea plot("input, reconstruction and squared error per step", ImVec2(-1, -1), 0, n - 1,
+                lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
+  plot.shade_columns(err.data(), n, err_max, colors::error);
+  plot.line(x.data(), n, colors::input);
+  plot.line(y.data(), n, colors::reconstruction);
+  plot.legend({{"input", colors::input}, {"reconstruction", colors::reconstruction},
+               {"error", IM_COL32(255, 90, 90, 255)}});
+}
+
+void draw_histogram(Session& s) {
+  if (!s.scored()) return;
+  constexpr int kBins = 60;
+  const auto [lo_it, hi_it] = std::minmax_element(s.scores().begin(), s.scores().end());
+  const double lo = *lo_it, hi = *hi_it > *lo_it ? *hi_it : *lo_it + 1;
+  std::vector<float> normal(kBins, 0), anomaly(kBins, 0);
+  for (std::size_t i = 0; i < s.beat_count(); ++i) {
+    int bin = static_cast<int>((s.scores()[i] - lo) / (hi - lo) * kBins);
+    bin = std::clamp(bin, 0, kBins - 1);
+    (s.labelled() && s.labels()[i] == 1 ? anomaly : normal)[bin] += 1;
+  }
+  float top = 1;
+  for (int i = 0; i < kBins; ++i) top = std::max({top, normal[i], anomaly[i]});
+  PlotArea plot("score histogram (drag to move the threshold)", ImVec2(-1, -1), lo, hi, 0, top);
+  const double w = (hi - lo) / kBins;
+  for (int i = 0; i < kBins; ++i) {
+    const double x = lo + i * w;
+    plot.draw()->AddRectFilled(plot.to_screen(x, 0), plot.to_screen(x + w, normal[i]),
+                               s.labelled() ? colors::normal : colors::unlabelled);
+    plot.draw()->AddRectFilled(plot.to_screen(x, 0), plot.to_screen(x + w, anomaly[i]),
+                               colors::anomaly);
+  }
+  plot.vline(s.threshold(), colors::threshold);
+  if (s.labelled())
+    plot.legend({{"normal", colors::normal}, {"anomaly", colors::anomaly},
+                 {"threshold", colors::threshold}});
+  if (plot.hovered() && ImGui::IsMouseDown(ImGuiMouseButton_Left))
+    s.set_threshold(std::clamp(plot.x_from_screen(ImGui::GetIO().MousePos.x), lo, hi));
+}
+
+// The curve point whose threshold is the first at or below the current one
+// (points run from high to low thresholds).
+template <class Point>
+const Point* operating_point(const std::vector<Point>& points, double threshold) {
+  for (const Point& p : points)
+    if (p.threshold <= threshold) return &p;
+  return points.empty() ? nullptr : &points.back();
+}
+
+void draw_curves(const Session& s) {
+  if (!s.has_curves()) {
+    ImGui::TextDisabled("ROC and PR curves need a labelled file with both classes.");
+    return;
+  }
+  const float w = ImGui::GetContentRegionAvail().x * 0.5f - 4;
+  std::vector<ImVec2> roc, pr;
+  for (const auto& p : s.roc()) roc.emplace_back(static_cast<float>(p.fpr), static_cast<float>(p.tpr));
+  for (const auto& p : s.pr()) pr.emplace_back(static_cast<float>(p.recall), static_cast<float>(p.precision));
+  char title[64];
+  std::snprintf(title, sizeof title, "ROC (AUC %.4f)", s.roc_auc());
+  {
+    PlotArea plot(title, ImVec2(w, -1), 0, 1, 0, 1);
+    plot.polyline(roc, colors::curve);
+    if (const auto* p = operating_point(s.roc(), s.threshold())) plot.marker(p->fpr, p->tpr, colors::threshold);
+  }
+  ImGui::SameLine();
+  std::snprintf(title, sizeof title, "precision-recall (AP %.4f)", s.pr_auc());
+  PlotArea plot(title, ImVec2(-1, -1), 0, 1, 0, 1);
+  plot.polyline(pr, colors::curve);
+  if (const auto* p = operating_point(s.pr(), s.threshold())) plot.marker(p->recall, p->precision, colors::threshold);
+}
+
+}  // namespace
+
+void sort_beats(const Session& s, UiState& ui) {
+  ui.order.resize(s.beat_count());
+  std::iota(ui.order.begin(), ui.order.end(), 0);
+  auto key = [&](int i) -> double {
+    switch (ui.sort_column) {
+      case 1: return static_cast<double>(s.data()->lines[i]);
+      case 2: return s.scores()[i];
+      case 3: return s.flagged(i) ? 1 : 0;
+      case 4: return s.labelled() ? s.labels()[i] : 0;
+      default: return i;
+    }
+  };
+  std::stable_sort(ui.order.begin(), ui.order.end(), [&](int a, int b) {
+    return ui.sort_descending ? key(a) > key(b) : key(a) < key(b);
+  });
+  ui.order_dirty = false;
+}
+
+void draw_ui(Session& s, UiState& ui, const Hooks& hooks) {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float left = std::min(340.0f, display.x * 0.3f);
+  const float list = std::min(330.0f, display.x * 0.25f);
+  const float right_x = left + list;
+  const float right_w = std::max(display.x - right_x, 100.0f);
+  const float top_h = display.y * 0.45f;
+  const float mid_h = display.y * 0.25f;
+
+  place("ecglens", ImVec2(0, 0), ImVec2(left, display.y));
+  draw_controls(s, ui, hooks);
+  ImGui::End();
+  place("Beats (click a header to sort)", ImVec2(left, 0), ImVec2(list, display.y));
+  draw_beat_list(s, ui);
+  ImGui::End();
+  place("Beat view", ImVec2(right_x, 0), ImVec2(right_w, top_h));
+  draw_beat_view(s, ui);
+  ImGui::End();
+  place("Scores", ImVec2(right_x, top_h), ImVec2(right_w, mid_h));
+  draw_histogram(s);
+  ImGui::End();
+  place("Curves", ImVec2(right_x, top_h + mid_h), ImVec2(right_w, display.y - top_h - mid_h));
+  draw_curves(s);
+  ImGui::End();
+}
+
+}  // namespace ecglens::app

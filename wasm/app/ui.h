@@ -1,0 +1,41 @@
+// The browser app's panels, drawn with Dear ImGui each frame from a Session:
+// controls and metrics, the beat list, the beat view, the error histogram
+// and the ROC / PR curves. Platform actions (file pickers, downloads,
+// fetching a bundled model) go through Hooks, which main.cpp implements
+// with the page's JavaScript.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "session.h"
+
+namespace ecglens::app {
+
+struct Hooks {
+  std::function<void()> pick_data_file;
+  std::function<void()> pick_model_file;
+  std::function<void(const std::string& name)> load_bundled_model;
+  std::function<void(const std::string& csv)> download_scores;
+  std::function<void(const std::string& model_name)> compare_with_ort;
+};
+
+// What the panels remember between frames.
+struct UiState {
+  int selected = -1;                 // beat shown in the beat view
+  int sort_column = 2;               // 0 index, 1 line, 2 score, 3 flag, 4 label
+  bool sort_descending = true;
+  std::vector<int> order;            // beat indices in list order
+  bool order_dirty = true;
+  std::vector<std::string> bundled;  // model files the page serves
+  std::string bundled_choice;
+};
+
+// Sorts state.order by state.sort_column / sort_descending.
+void sort_beats(const Session& session, UiState& state);
+
+// Draws every panel over the whole display.
+void draw_ui(Session& session, UiState& state, const Hooks& hooks);
+
+}  // namespace ecglens::app
