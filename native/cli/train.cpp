@@ -1,4 +1,4 @@
-// ecglens train: train an LSTM autoencoder on the normal beats of ECG5000
+// ecglens train: train a recurrent (LSTM or GRU) autoencoder on the normal beats of ECG5000
 // under the evaluation protocol's split (PROTOCOL.md), and write a weights
 // file that `ecglens info|score|eval` read: architecture, normalisation,
 // loss, threshold presets from the validation normals (default p99),
@@ -24,6 +24,7 @@ namespace {
 
 struct TrainCommand {
   std::string arch = "lstm_ae";
+  std::string cell = "lstm";
   std::vector<int> encoder{64};
   std::vector<int> decoder{64};
   bool residual_encoder = false;
@@ -75,7 +76,8 @@ std::string rebuild_command(const train::TrainOptions& o, const std::string& dat
                             const std::string& split, const std::string& out) {
   const Architecture& a = o.architecture;
   std::ostringstream s;
-  s << "ecglens train --arch " << to_string(a.kind) << " --encoder " << join(a.encoder_hidden)
+  s << "ecglens train --arch " << to_string(a.kind) << " --cell " << to_string(a.cell)
+    << " --encoder " << join(a.encoder_hidden)
     << " --decoder " << join(a.decoder_hidden) << (a.residual_encoder ? " --residual-encoder" : "")
     << " --epochs " << o.epochs << " --batch " << o.batch << " --lr " << number(o.lr) << " --optimizer "
     << train::to_string(o.adam.kind) << " --weight-decay " << number(o.adam.weight_decay) << " --clip "
@@ -93,6 +95,7 @@ train::TrainOptions options_from_command(TrainCommand& c) {
   train::TrainOptions o = c.options;
   Architecture& a = o.architecture;
   a.kind = parse_model_kind(c.arch);
+  a.cell = parse_cell_type(c.cell);
   a.input_dim = 1;
   a.seq_len = 140;
   a.encoder_hidden = c.encoder;
@@ -186,6 +189,7 @@ Action add_train(CLI::App& app) {
   app.add_option("--arch", c->arch,
                  "Model kind: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae")
       ->capture_default_str();
+  app.add_option("--cell", c->cell, "Recurrent cell: lstm or gru")->capture_default_str();
   app.add_option("--encoder", c->encoder, "Encoder LSTM sizes, e.g. --encoder 64 or 128 64 32")
       ->capture_default_str();
   app.add_option("--decoder", c->decoder, "Decoder LSTM sizes")->capture_default_str();

@@ -78,11 +78,12 @@ void expect_input_gradient_matches(MatD& x, const std::function<double()>& objec
   EXPECT_GT(analytic.norm(), 0.0);
 }
 
-std::vector<TensorSpec> lstm_specs(const std::string& p, int in, int h, bool projection) {
-  std::vector<TensorSpec> s{{p + ".weight_ih", {4 * h, in}},
-                            {p + ".weight_hh", {4 * h, h}},
-                            {p + ".bias_ih", {4 * h}},
-                            {p + ".bias_hh", {4 * h}}};
+std::vector<TensorSpec> lstm_specs(const std::string& p, int in, int h, bool projection,
+                                   int gates = 4) {
+  std::vector<TensorSpec> s{{p + ".weight_ih", {gates * h, in}},
+                            {p + ".weight_hh", {gates * h, h}},
+                            {p + ".bias_ih", {gates * h}},
+                            {p + ".bias_hh", {gates * h}}};
   if (projection) s.push_back({p + ".residual_proj", {h, in}});
   return s;
 }
@@ -105,21 +106,24 @@ TEST(LinearGradient, WeightsBiasAndInputMatchFiniteDifferences) {
   expect_input_gradient_matches(x, objective, dx);
 }
 
-struct LstmCase {
+struct SequenceCase {
   const char* name;
+  CellType cell;
   int in, hidden;
   bool residual, repeated;
 };
 
-class LstmSequenceGradient : public ::testing::TestWithParam<LstmCase> {};
+class RecurrentSequenceGradient : public ::testing::TestWithParam<SequenceCase> {};
 
-TEST_P(LstmSequenceGradient, ParametersAndInputMatchFiniteDifferences) {
-  const LstmCase c = GetParam();
+TEST_P(RecurrentSequenceGradient, ParametersAndInputMatchFiniteDifferences) {
+  const SequenceCase c = GetParam();
   const int steps = 5, batch = 3;
   Random r(2);
-  Parameters<double> p(lstm_specs("l", c.in, c.hidden, c.residual && c.in != c.hidden));
+  Parameters<double> p(lstm_specs("l", c.in, c.hidden, c.residual && c.in != c.hidden,
+                                  gate_count(c.cell)));
   randomize(p, r);
-  LstmSequence<double> layer(p, "l", c.residual, c.repeated);
+  auto layer_ptr = RecurrentSequence<double>::create(c.cell, p, "l", c.residual, c.repeated);
+  auto& layer = *layer_ptr;
   layer.reserve(steps, batch);
   MatD x = random_matrix(c.in, c.repeated ? batch : steps * batch, r);
   const MatD weights = random_matrix(c.hidden, steps * batch, r);
@@ -136,14 +140,19 @@ TEST_P(LstmSequenceGradient, ParametersAndInputMatchFiniteDifferences) {
   expect_input_gradient_matches(x, objective, dx);
 }
 
+constexpr CellType kLstm = CellType::Lstm, kGru = CellType::Gru;
 INSTANTIATE_TEST_SUITE_P(
-    Variants, LstmSequenceGradient,
-    ::testing::Values(LstmCase{"plain", 2, 4, false, false},
-                      LstmCase{"repeated_input", 3, 4, false, true},
-                      LstmCase{"residual_identity", 4, 4, true, false},
-                      LstmCase{"residual_projection", 2, 3, true, false},
-                      LstmCase{"repeated_residual_projection", 3, 2, true, true},
-                      LstmCase{"repeated_residual_identity", 3, 3, true, true}),
+    Variants, RecurrentSequenceGradient,
+    ::testing::Values(SequenceCase{"lstm_plain", kLstm, 2, 4, false, false},
+                      SequenceCase{"lstm_repeated_input", kLstm, 3, 4, false, true},
+                      SequenceCase{"lstm_residual_identity", kLstm, 4, 4, true, false},
+                      SequenceCase{"lstm_residual_projection", kLstm, 2, 3, true, false},
+                      SequenceCase{"lstm_repeated_residual_projection", kLstm, 3, 2, true, true},
+                      SequenceCase{"lstm_repeated_residual_identity", kLstm, 3, 3, true, true},
+                      SequenceCase{"gru_plain", kGru, 2, 4, false, false},
+                      SequenceCase{"gru_repeated_input", kGru, 3, 4, false, true},
+                      SequenceCase{"gru_residual_projection", kGru, 2, 3, true, false},
+                      SequenceCase{"gru_repeated_residual_identity", kGru, 3, 3, true, true}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(LstmStackGradient, ResidualStackOfThreeMatchesFiniteDifferences) {
@@ -155,7 +164,7 @@ TEST(LstmStackGradient, ResidualStackOfThreeMatchesFiniteDifferences) {
   for (const auto& s : lstm_specs("s.2", 3, 2, true)) specs.push_back(s);
   Parameters<double> p(specs);
   randomize(p, r);
-  LstmStack<double> stack(p, "s", 3, true, false);
+  RecurrentStack<double> stack(CellType::Lstm, p, "s", 3, true, false);
   stack.reserve(steps, batch);
   MatD x = random_matrix(2, steps * batch, r);
   const MatD weights = random_matrix(2, steps * batch, r);
@@ -172,9 +181,10 @@ TEST(LstmStackGradient, ResidualStackOfThreeMatchesFiniteDifferences) {
   expect_input_gradient_matches(x, objective, dx);
 }
 
-Architecture small_architecture(ModelKind kind) {
+Architecture small_architecture(ModelKind kind, CellType cell = CellType::Lstm) {
   Architecture a;
   a.kind = kind;
+  a.cell = cell;
   a.input_dim = 2;
   a.seq_len = 6;
   a.encoder_hidden = {5, 3};
@@ -187,13 +197,14 @@ struct ModelCase {
   const char* name;
   ModelKind kind;
   Loss loss;
+  CellType cell = CellType::Lstm;
 };
 
 class AutoencoderGradient : public ::testing::TestWithParam<ModelCase> {};
 
 TEST_P(AutoencoderGradient, ObjectiveGradientMatchesFiniteDifferences) {
   const ModelCase c = GetParam();
-  const Architecture arch = small_architecture(c.kind);
+  const Architecture arch = small_architecture(c.kind, c.cell);
   const int steps = arch.seq_len, batch = 3;
   LstmAutoencoder<double> net(arch);
   Random r(4);
@@ -224,7 +235,9 @@ INSTANTIATE_TEST_SUITE_P(
                       ModelCase{"lstm_ae_sae", ModelKind::LstmAe, Loss::SAE},
                       ModelCase{"residual_lstm_ae_mse", ModelKind::ResidualLstmAe, Loss::MSE},
                       ModelCase{"sparse_lstm_ae_mse", ModelKind::SparseLstmAe, Loss::MSE},
-                      ModelCase{"srl_ae_sae", ModelKind::SrlAe, Loss::SAE}),
+                      ModelCase{"srl_ae_sae", ModelKind::SrlAe, Loss::SAE},
+                      ModelCase{"gru_lstm_ae_mse", ModelKind::LstmAe, Loss::MSE, CellType::Gru},
+                      ModelCase{"gru_srl_ae_mae", ModelKind::SrlAe, Loss::MAE, CellType::Gru}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(AutoencoderGradient, FloatGradientsAgreeWithDouble) {
@@ -246,8 +259,10 @@ TEST(AutoencoderGradient, FloatGradientsAgreeWithDouble) {
   EXPECT_LE((gf.cast<double>() - gd).norm() / gd.norm(), 1e-4);
 }
 
-TEST(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
-  Architecture arch = small_architecture(ModelKind::SrlAe);
+class AutoencoderForward : public ::testing::TestWithParam<CellType> {};
+
+TEST_P(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
+  Architecture arch = small_architecture(ModelKind::SrlAe, GetParam());
   arch.residual_encoder = true;
   arch.seq_len = 30;
   const int steps = arch.seq_len, batch = 5;
@@ -277,11 +292,11 @@ TEST(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
   EXPECT_LE(worst, 1e-5);
 }
 
-TEST(Trainable, OtherKindsAndGruCellsAreRefusedWithAReason) {
+INSTANTIATE_TEST_SUITE_P(Cells, AutoencoderForward, ::testing::Values(kLstm, kGru),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
+
+TEST(Trainable, OtherKindsAreRefusedWithAReason) {
   Architecture a = small_architecture(ModelKind::LstmAe);
-  a.cell = CellType::Gru;
-  EXPECT_THROW(LstmAutoencoder<float>{a}, ecglens::Error);
-  a = small_architecture(ModelKind::LstmAe);
   a.kind = ModelKind::RecAe;
   a.hidden = {4};
   try {

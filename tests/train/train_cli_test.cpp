@@ -61,7 +61,7 @@ TEST_F(TrainCli, WritesAModelThatInfoAndEvalReadWithTheTestSplit) {
   const CliResult info = run("info " + path("m.ecgw"));
   EXPECT_EQ(info.code, 0) << info.output;
   EXPECT_THAT(info.output, HasSubstr("p99"));
-  EXPECT_THAT(info.output, HasSubstr("ecglens train --arch lstm_ae --encoder 8"));
+  EXPECT_THAT(info.output, HasSubstr("ecglens train --arch lstm_ae --cell lstm --encoder 8"));
   const CliResult eval = run("eval -m " + path("m.ecgw") + " -i " + path("test.csv"));
   EXPECT_EQ(eval.code, 0) << eval.output;
   EXPECT_THAT(eval.output, HasSubstr("3000 beats: 919 normal, 2081 anomalous"));

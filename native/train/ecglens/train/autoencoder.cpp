@@ -14,8 +14,6 @@ void check_trainable(const Architecture& arch) {
   if (!family)
     throw Error(std::string("the trainer does not train '") + to_string(arch.kind) +
                 "' yet (trainable: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae)");
-  if (arch.cell != CellType::Lstm)
-    throw Error("the trainer trains LSTM cells only (cell 'gru' is not trainable yet)");
 }
 
 namespace {
@@ -29,9 +27,9 @@ template <typename S>
 LstmAutoencoder<S>::LstmAutoencoder(const Architecture& arch)
     : arch_(checked(arch)),
       params_(arch.tensors()),
-      encoder_(params_, "encoder", static_cast<int>(arch.encoder_hidden.size()),
+      encoder_(arch.cell, params_, "encoder", static_cast<int>(arch.encoder_hidden.size()),
                arch.residual_encoder, false),
-      decoder_(params_, "decoder", static_cast<int>(arch.decoder_hidden.size()),
+      decoder_(arch.cell, params_, "decoder", static_cast<int>(arch.decoder_hidden.size()),
                arch.residual_decoder, true),
       output_(params_, "output") {}
 
@@ -45,14 +43,15 @@ void LstmAutoencoder<S>::initialize(std::uint64_t seed) {
   Random random(seed);
   for (std::size_t i = 0; i < params_.entries().size(); ++i) {
     const auto& e = params_.entries()[i];
-    // fan: hidden size for recurrent tensors, input size for dense/projection.
+    // fan: hidden size for recurrent tensors (rows / gates), input size for
+    // dense layers and projections.
     double fan;
     const bool recurrent = e.name.find("weight_ih") != std::string::npos ||
                            e.name.find("weight_hh") != std::string::npos ||
                            e.name.find("bias_ih") != std::string::npos ||
                            e.name.find("bias_hh") != std::string::npos;
     if (recurrent) {
-      fan = static_cast<double>(e.shape[0]) / 4;
+      fan = static_cast<double>(e.shape[0]) / gate_count(arch_.cell);
     } else if (e.shape.size() == 2) {
       fan = static_cast<double>(e.shape[1]);
     } else {

@@ -1,12 +1,12 @@
-// The trainable LSTM autoencoder family (lstm_ae, residual_lstm_ae,
+// The trainable LSTM autoencoder family (any cell) (lstm_ae, residual_lstm_ae,
 // sparse_lstm_ae, srl_ae): encoder stack -> latent (top layer's output at the
 // last step) -> repeated T times -> decoder stack -> Linear at every step,
 // exactly the core's forward pass (model/ARCHITECTURES.md), with its
 // backward pass. Parameters carry the core's tensor names and shapes, so the
 // trained tensors go into a weights file unchanged.
 //
-// Other kinds (recae, lstm_vae, mlp_ae, conv1d_ae) and GRU cells are not
-// trainable yet: the constructor says so. A new kind adds a class with the
+// Cells: LSTM or GRU, as the architecture says. Other kinds (recae,
+// lstm_vae, mlp_ae, conv1d_ae) are not trainable yet: the constructor says so. A new kind adds a class with the
 // same interface (parameters(), forward(), loss_and_gradient()).
 #pragma once
 
@@ -33,7 +33,7 @@ class LstmAutoencoder {
   // Whether the kind carries the sparsity penalty (sparse_lstm_ae, srl_ae).
   bool sparse() const;
 
-  // PyTorch's default initialisation, from `seed`: LSTM tensors
+  // PyTorch's default initialisation, from `seed`: recurrent tensors
   // U(-1/sqrt(H), 1/sqrt(H)), Linear U(-1/sqrt(in), 1/sqrt(in)), residual
   // projections as a Linear without bias.
   void initialize(std::uint64_t seed);
@@ -60,8 +60,8 @@ class LstmAutoencoder {
  private:
   Architecture arch_;
   Parameters<S> params_;
-  LstmStack<S> encoder_;
-  LstmStack<S> decoder_;
+  RecurrentStack<S> encoder_;
+  RecurrentStack<S> decoder_;
   Linear<S> output_;
   Mat<S> z_;          // Z x B
   Mat<S> out_;        // C x TB

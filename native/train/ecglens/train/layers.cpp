@@ -59,11 +59,22 @@ void Linear<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<con
   if (dx) dx->noalias() = params_.matrix(weight_).transpose() * dy;
 }
 
-// --- LstmSequence -------------------------------------------------------------
+// --- RecurrentSequence --------------------------------------------------------
 
 template <typename S>
-LstmSequence<S>::LstmSequence(Parameters<S>& params, const std::string& prefix, bool residual,
-                              bool repeated_input)
+std::unique_ptr<RecurrentSequence<S>> RecurrentSequence<S>::create(CellType cell,
+                                                                   Parameters<S>& params,
+                                                                   const std::string& prefix,
+                                                                   bool residual,
+                                                                   bool repeated_input) {
+  if (cell == CellType::Gru)
+    return std::make_unique<GruSequence<S>>(params, prefix, residual, repeated_input);
+  return std::make_unique<LstmSequence<S>>(params, prefix, residual, repeated_input);
+}
+
+template <typename S>
+RecurrentSequence<S>::RecurrentSequence(Parameters<S>& params, const std::string& prefix,
+                                        int gates, bool residual, bool repeated_input)
     : params_(params),
       w_ih_(params.index(prefix + ".weight_ih")),
       w_hh_(params.index(prefix + ".weight_hh")),
@@ -71,61 +82,142 @@ LstmSequence<S>::LstmSequence(Parameters<S>& params, const std::string& prefix, 
       b_hh_(params.index(prefix + ".bias_hh")),
       in_(static_cast<int>(params.entries()[w_ih_].shape[1])),
       hidden_(static_cast<int>(params.entries()[w_hh_].shape[1])),
+      gates_count_(gates),
       residual_(residual),
       repeated_(repeated_input) {
   if (residual_ && in_ != hidden_) proj_ = params.index(prefix + ".residual_proj");
 }
 
 template <typename S>
-void LstmSequence<S>::reserve(int steps, int batch) {
+void RecurrentSequence<S>::reserve(int steps, int batch) {
   const Eigen::Index H = hidden_, cols = Eigen::Index(steps) * batch;
-  if (gates_.cols() < cols) {
-    gates_.resize(4 * H, cols);
-    d_gates_.resize(4 * H, cols);
-    cells_.resize(H, cols);
-    tanh_c_.resize(H, cols);
+  if (hidden_states_.cols() < cols) {
     hidden_states_.resize(H, cols);
     if (residual_) residual_out_.resize(H, cols);
   }
   if (dh_.cols() < batch) {
     dh_.resize(H, batch);
-    dc_.resize(H, batch);
     dh_next_.resize(H, batch);
-    d_gates_sum_.resize(4 * H, batch);
+    d_proj_sum_.resize(gates_count_ * H, batch);
     dy_sum_.resize(H, batch);
   }
-  bias_.resize(4 * H);
-  d_bias_.resize(4 * H);
 }
 
 template <typename S>
-Cols<S> LstmSequence<S>::output(int steps, int batch) {
+Cols<S> RecurrentSequence<S>::output(int steps, int batch) {
   Mat<S>& y = residual_ ? residual_out_ : hidden_states_;
   return y.leftCols(Eigen::Index(steps) * batch);
 }
 
 template <typename S>
-void LstmSequence<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
-  const Eigen::Index H = hidden_, B = batch, TB = Eigen::Index(steps) * batch;
+void RecurrentSequence<S>::project_input(const Eigen::Ref<const Mat<S>>& x, const Vec<S>& bias,
+                                         int steps, int batch, Mat<S>& proj) {
+  const Eigen::Index B = batch, TB = Eigen::Index(steps) * batch;
   const auto w_ih = params_.matrix(w_ih_);
-  const auto w_hh = params_.matrix(w_hh_);
-  bias_ = params_.vector(b_ih_) + params_.vector(b_hh_);
-
-  // Input projections: one GEMM for the whole sequence (or once, repeated).
-  auto gates = gates_.leftCols(TB);
   if (repeated_) {
-    auto first = gates_.leftCols(B);
+    auto first = proj.leftCols(B);
     first.noalias() = w_ih * x;
-    first.colwise() += bias_;
-    for (int t = 1; t < steps; ++t) gates_.middleCols(t * B, B) = first;
+    first.colwise() += bias;
+    for (int t = 1; t < steps; ++t) proj.middleCols(t * B, B) = first;
   } else {
-    gates.noalias() = w_ih * x;
-    gates.colwise() += bias_;
+    auto all = proj.leftCols(TB);
+    all.noalias() = w_ih * x;
+    all.colwise() += bias;
   }
+}
 
+template <typename S>
+void RecurrentSequence<S>::add_residual(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
+  if (!residual_) return;
+  const Eigen::Index B = batch, TB = Eigen::Index(steps) * batch;
+  auto y = residual_out_.leftCols(TB);
+  if (repeated_) {
+    // The same P x (or x) is added at every step.
+    auto first = dh_.leftCols(B);
+    if (proj_ >= 0) {
+      first.noalias() = params_.matrix(proj_) * x;
+    } else {
+      first = x;
+    }
+    for (int t = 0; t < steps; ++t)
+      y.middleCols(t * B, B) = hidden_states_.middleCols(t * B, B) + first;
+  } else if (proj_ >= 0) {
+    y = hidden_states_.leftCols(TB);
+    y.noalias() += params_.matrix(proj_) * x;
+  } else {
+    y = hidden_states_.leftCols(TB) + x;
+  }
+}
+
+// dW_ih += sum_t d_proj_t x_t^T, dx_t = W_ih^T d_proj_t (summed over the
+// steps for a repeated input); then y = h + x (or P x) adds dy (or P^T dy)
+// to dx and dy x^T to dP.
+template <typename S>
+void RecurrentSequence<S>::backward_input(const Eigen::Ref<const Mat<S>>& x, const Mat<S>& d_proj,
+                                          const Eigen::Ref<const Mat<S>>& dy, int steps,
+                                          int batch, Mat<S>* dx) {
+  const Eigen::Index B = batch, TB = Eigen::Index(steps) * batch;
+  const auto w_ih = params_.matrix(w_ih_);
+  if (repeated_) {
+    auto sum = d_proj_sum_.leftCols(B);
+    sum = d_proj.leftCols(B);
+    for (int t = 1; t < steps; ++t) sum += d_proj.middleCols(t * B, B);
+    params_.grad_matrix(w_ih_).noalias() += sum * x.transpose();
+    if (dx) dx->noalias() = w_ih.transpose() * sum;
+  } else {
+    const auto d = d_proj.leftCols(TB);
+    params_.grad_matrix(w_ih_).noalias() += d * x.transpose();
+    if (dx) dx->noalias() = w_ih.transpose() * d;
+  }
+  if (!residual_) return;
+  if (repeated_) {
+    auto sum = dy_sum_.leftCols(B);
+    sum = dy.leftCols(B);
+    for (int t = 1; t < steps; ++t) sum += dy.middleCols(t * B, B);
+    if (proj_ >= 0) {
+      params_.grad_matrix(proj_).noalias() += sum * x.transpose();
+      if (dx) dx->noalias() += params_.matrix(proj_).transpose() * sum;
+    } else if (dx) {
+      *dx += sum;
+    }
+  } else if (proj_ >= 0) {
+    params_.grad_matrix(proj_).noalias() += dy * x.transpose();
+    if (dx) dx->noalias() += params_.matrix(proj_).transpose() * dy;
+  } else if (dx) {
+    *dx += dy;
+  }
+}
+
+// --- LstmSequence -------------------------------------------------------------
+
+template <typename S>
+void LstmSequence<S>::reserve(int steps, int batch) {
+  RecurrentSequence<S>::reserve(steps, batch);
+  const Eigen::Index H = this->hidden_, cols = Eigen::Index(steps) * batch;
+  if (gates_.cols() < cols) {
+    gates_.resize(4 * H, cols);
+    d_gates_.resize(4 * H, cols);
+    cells_.resize(H, cols);
+    tanh_c_.resize(H, cols);
+  }
+  if (dc_.cols() < batch) dc_.resize(H, batch);
+  bias_.resize(4 * H);
+  d_bias_.resize(4 * H);
+}
+
+template <typename S>
+void LstmSequence<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
+  const Eigen::Index H = this->hidden_, B = batch;
+  auto& params = this->params_;
+  const auto w_hh = params.matrix(this->w_hh_);
+  bias_ = params.vector(this->b_ih_) + params.vector(this->b_hh_);
+  // Input projections: one GEMM for the whole sequence (or once, repeated).
+  this->project_input(x, bias_, steps, batch, gates_);
+
+  auto& hs = this->hidden_states_;
   for (int t = 0; t < steps; ++t) {
     auto g = gates_.middleCols(t * B, B);
-    if (t > 0) g.noalias() += w_hh * hidden_states_.middleCols((t - 1) * B, B);
+    if (t > 0) g.noalias() += w_hh * hs.middleCols((t - 1) * B, B);
     g.topRows(2 * H) = g.topRows(2 * H).array().logistic();
     g.middleRows(2 * H, H) = g.middleRows(2 * H, H).array().tanh();
     g.bottomRows(H) = g.bottomRows(H).array().logistic();
@@ -138,28 +230,9 @@ void LstmSequence<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int 
     }
     auto tc = tanh_c_.middleCols(t * B, B);
     tc = c.array().tanh();
-    hidden_states_.middleCols(t * B, B).array() = g.bottomRows(H).array() * tc.array();
+    hs.middleCols(t * B, B).array() = g.bottomRows(H).array() * tc.array();
   }
-
-  if (residual_) {
-    auto y = residual_out_.leftCols(TB);
-    if (repeated_) {
-      // The same P x (or x) is added at every step.
-      auto first = dh_.leftCols(B);
-      if (proj_ >= 0) {
-        first.noalias() = params_.matrix(proj_) * x;
-      } else {
-        first = x;
-      }
-      for (int t = 0; t < steps; ++t)
-        y.middleCols(t * B, B) = hidden_states_.middleCols(t * B, B) + first;
-    } else if (proj_ >= 0) {
-      y = hidden_states_.leftCols(TB);
-      y.noalias() += params_.matrix(proj_) * x;
-    } else {
-      y = hidden_states_.leftCols(TB) + x;
-    }
-  }
+  this->add_residual(x, steps, batch);
 }
 
 // Backpropagation through time. With dh the gradient reaching h_t (from the
@@ -174,12 +247,12 @@ template <typename S>
 void LstmSequence<S>::backward(const Eigen::Ref<const Mat<S>>& x,
                                const Eigen::Ref<const Mat<S>>& dy, int steps, int batch,
                                Mat<S>* dx) {
-  const Eigen::Index H = hidden_, B = batch, TB = Eigen::Index(steps) * batch;
-  const auto w_ih = params_.matrix(w_ih_);
-  const auto w_hh = params_.matrix(w_hh_);
-  auto dh = dh_.leftCols(B);
+  const Eigen::Index H = this->hidden_, B = batch, TB = Eigen::Index(steps) * batch;
+  auto& params = this->params_;
+  const auto w_hh = params.matrix(this->w_hh_);
+  auto dh = this->dh_.leftCols(B);
+  auto dh_next = this->dh_next_.leftCols(B);
   auto dc = dc_.leftCols(B);
-  auto dh_next = dh_next_.leftCols(B);
   dh_next.setZero();
   dc.setZero();
 
@@ -208,85 +281,157 @@ void LstmSequence<S>::backward(const Eigen::Ref<const Mat<S>>& x,
     dc.array() *= f;
   }
 
-  const auto d_gates = d_gates_.leftCols(TB);
   if (steps > 1) {
-    params_.grad_matrix(w_hh_).noalias() +=
-        d_gates_.middleCols(B, TB - B) * hidden_states_.leftCols(TB - B).transpose();
+    params.grad_matrix(this->w_hh_).noalias() +=
+        d_gates_.middleCols(B, TB - B) * this->hidden_states_.leftCols(TB - B).transpose();
   }
-  d_bias_ = d_gates.rowwise().sum();
-  params_.grad_vector(b_ih_) += d_bias_;
-  params_.grad_vector(b_hh_) += d_bias_;
+  d_bias_ = d_gates_.leftCols(TB).rowwise().sum();
+  params.grad_vector(this->b_ih_) += d_bias_;
+  params.grad_vector(this->b_hh_) += d_bias_;
+  this->backward_input(x, d_gates_, dy, steps, batch, dx);
+}
 
-  if (repeated_) {
-    auto sum = d_gates_sum_.leftCols(B);
-    sum = d_gates_.leftCols(B);
-    for (int t = 1; t < steps; ++t) sum += d_gates_.middleCols(t * B, B);
-    params_.grad_matrix(w_ih_).noalias() += sum * x.transpose();
-    if (dx) dx->noalias() = w_ih.transpose() * sum;
-  } else {
-    params_.grad_matrix(w_ih_).noalias() += d_gates * x.transpose();
-    if (dx) dx->noalias() = w_ih.transpose() * d_gates;
+// --- GruSequence --------------------------------------------------------------
+
+template <typename S>
+void GruSequence<S>::reserve(int steps, int batch) {
+  RecurrentSequence<S>::reserve(steps, batch);
+  const Eigen::Index H = this->hidden_, cols = Eigen::Index(steps) * batch;
+  if (gates_.cols() < cols) {
+    input_proj_.resize(3 * H, cols);
+    gates_.resize(3 * H, cols);
+    hidden_proj_.resize(H, cols);
+    d_input_.resize(3 * H, cols);
+    d_hidden_.resize(3 * H, cols);
   }
+  if (recurrent_.cols() < batch) recurrent_.resize(3 * H, batch);
+}
 
-  if (residual_) {
-    // y = h + x (or P x): x's gradient gains dy (or P^T dy), P's is dy x^T.
-    if (repeated_) {
-      auto sum = dy_sum_.leftCols(B);
-      sum = dy.leftCols(B);
-      for (int t = 1; t < steps; ++t) sum += dy.middleCols(t * B, B);
-      if (proj_ >= 0) {
-        params_.grad_matrix(proj_).noalias() += sum * x.transpose();
-        if (dx) dx->noalias() += params_.matrix(proj_).transpose() * sum;
-      } else if (dx) {
-        *dx += sum;
-      }
-    } else if (proj_ >= 0) {
-      params_.grad_matrix(proj_).noalias() += dy * x.transpose();
-      if (dx) dx->noalias() += params_.matrix(proj_).transpose() * dy;
-    } else if (dx) {
-      *dx += dy;
+template <typename S>
+void GruSequence<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
+  const Eigen::Index H = this->hidden_, B = batch;
+  auto& params = this->params_;
+  const auto w_hh = params.matrix(this->w_hh_);
+  const auto b_hh = params.vector(this->b_hh_);
+  this->project_input(x, params.vector(this->b_ih_), steps, batch, input_proj_);
+
+  auto& hs = this->hidden_states_;
+  auto a = recurrent_.leftCols(B);
+  for (int t = 0; t < steps; ++t) {
+    if (t > 0) {
+      a.noalias() = w_hh * hs.middleCols((t - 1) * B, B);
+      a.colwise() += b_hh;
+    } else {
+      a.colwise() = b_hh;  // h_0 = 0
+    }
+    const auto xp = input_proj_.middleCols(t * B, B);
+    auto g = gates_.middleCols(t * B, B);
+    g.topRows(2 * H) = (xp.topRows(2 * H) + a.topRows(2 * H)).array().logistic();
+    hidden_proj_.middleCols(t * B, B) = a.bottomRows(H);
+    g.bottomRows(H) =
+        (xp.bottomRows(H).array() + g.topRows(H).array() * a.bottomRows(H).array()).tanh();
+    auto h = hs.middleCols(t * B, B);
+    const auto z = g.middleRows(H, H).array();
+    const auto n = g.bottomRows(H).array();
+    if (t > 0) {
+      h.array() = (S(1) - z) * n + z * hs.middleCols((t - 1) * B, B).array();
+    } else {
+      h.array() = (S(1) - z) * n;
     }
   }
+  this->add_residual(x, steps, batch);
 }
 
-// --- LstmStack ----------------------------------------------------------------
+// With dh the gradient reaching h_t:
+//   dn = dh (1 - z),  dz = dh (h_{t-1} - n),  da_n = dn (1 - n^2),
+//   da_r = da_n (W_hn h + b_hn) r (1 - r),  da_z = dz z (1 - z)
+// The input projection's gradient is [da_r; da_z; da_n], the hidden
+// projection's [da_r; da_z; da_n r], and dh_{t-1} = dh z + W_hh^T (the latter).
+template <typename S>
+void GruSequence<S>::backward(const Eigen::Ref<const Mat<S>>& x,
+                              const Eigen::Ref<const Mat<S>>& dy, int steps, int batch,
+                              Mat<S>* dx) {
+  const Eigen::Index H = this->hidden_, B = batch, TB = Eigen::Index(steps) * batch;
+  auto& params = this->params_;
+  const auto w_hh = params.matrix(this->w_hh_);
+  auto& hs = this->hidden_states_;
+  auto dh = this->dh_.leftCols(B);
+  auto dh_next = this->dh_next_.leftCols(B);
+  dh_next.setZero();
+
+  for (int t = steps - 1; t >= 0; --t) {
+    const auto g = gates_.middleCols(t * B, B);
+    const auto r = g.topRows(H).array();
+    const auto z = g.middleRows(H, H).array();
+    const auto n = g.bottomRows(H).array();
+    const auto hn = hidden_proj_.middleCols(t * B, B).array();
+    auto di = d_input_.middleCols(t * B, B);
+    auto dr = d_hidden_.middleCols(t * B, B);
+
+    dh = dy.middleCols(t * B, B) + dh_next;
+    // da_n, then da_r and da_z, into the input projection's gradient.
+    di.bottomRows(H).array() = dh.array() * (S(1) - z) * (S(1) - n.square());
+    di.topRows(H).array() = di.bottomRows(H).array() * hn * r * (S(1) - r);
+    if (t > 0) {
+      di.middleRows(H, H).array() =
+          dh.array() * (hs.middleCols((t - 1) * B, B).array() - n) * z * (S(1) - z);
+    } else {
+      di.middleRows(H, H).array() = -dh.array() * n * z * (S(1) - z);
+    }
+    dr.topRows(2 * H) = di.topRows(2 * H);
+    dr.bottomRows(H).array() = di.bottomRows(H).array() * r;
+    if (t > 0) {
+      dh_next.array() = dh.array() * z;
+      dh_next.noalias() += w_hh.transpose() * dr;
+    }
+  }
+
+  if (steps > 1) {
+    params.grad_matrix(this->w_hh_).noalias() +=
+        d_hidden_.middleCols(B, TB - B) * hs.leftCols(TB - B).transpose();
+  }
+  params.grad_vector(this->b_hh_) += d_hidden_.leftCols(TB).rowwise().sum();
+  params.grad_vector(this->b_ih_) += d_input_.leftCols(TB).rowwise().sum();
+  this->backward_input(x, d_input_, dy, steps, batch, dx);
+}
+
+// --- RecurrentStack ----------------------------------------------------------------
 
 template <typename S>
-LstmStack<S>::LstmStack(Parameters<S>& params, const std::string& prefix, int depth,
-                        bool residual, bool repeated_input) {
-  layers_.reserve(depth);
+RecurrentStack<S>::RecurrentStack(CellType cell, Parameters<S>& params, const std::string& prefix,
+                                  int depth, bool residual, bool repeated_input) {
   for (int l = 0; l < depth; ++l)
-    layers_.emplace_back(params, prefix + "." + std::to_string(l), residual,
-                         repeated_input && l == 0);
+    layers_.push_back(RecurrentSequence<S>::create(cell, params, prefix + "." + std::to_string(l),
+                                                   residual, repeated_input && l == 0));
 }
 
 template <typename S>
-void LstmStack<S>::reserve(int steps, int batch) {
-  for (auto& l : layers_) l.reserve(steps, batch);
+void RecurrentStack<S>::reserve(int steps, int batch) {
+  for (auto& l : layers_) l->reserve(steps, batch);
 }
 
 template <typename S>
-void LstmStack<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
-  layers_[0].forward(x, steps, batch);
+void RecurrentStack<S>::forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) {
+  layers_[0]->forward(x, steps, batch);
   for (std::size_t l = 1; l < layers_.size(); ++l)
-    layers_[l].forward(layers_[l - 1].output(steps, batch), steps, batch);
+    layers_[l]->forward(layers_[l - 1]->output(steps, batch), steps, batch);
 }
 
 template <typename S>
-void LstmStack<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
+void RecurrentStack<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
                             int steps, int batch, Mat<S>* dx) {
   const int top = static_cast<int>(layers_.size()) - 1;
   const Eigen::Index TB = Eigen::Index(steps) * batch;
   for (int l = top; l >= 0; --l) {
     Mat<S>* below = l > 0 ? &grad_[l % 2] : dx;
-    if (l > 0) below->resize(layers_[l].input_size(), TB);
+    if (l > 0) below->resize(layers_[l]->input_size(), TB);
     const Mat<S>& above = grad_[(l + 1) % 2];
     if (l == top) {
-      layers_[l].backward(l > 0 ? Eigen::Ref<const Mat<S>>(layers_[l - 1].output(steps, batch)) : x,
-                          dy, steps, batch, below);
+      layers_[l]->backward(l > 0 ? Eigen::Ref<const Mat<S>>(layers_[l - 1]->output(steps, batch)) : x,
+                           dy, steps, batch, below);
     } else {
-      layers_[l].backward(l > 0 ? Eigen::Ref<const Mat<S>>(layers_[l - 1].output(steps, batch)) : x,
-                          above, steps, batch, below);
+      layers_[l]->backward(l > 0 ? Eigen::Ref<const Mat<S>>(layers_[l - 1]->output(steps, batch)) : x,
+                           above, steps, batch, below);
     }
   }
 }
@@ -295,9 +440,13 @@ template class Parameters<float>;
 template class Parameters<double>;
 template class Linear<float>;
 template class Linear<double>;
+template class RecurrentSequence<float>;
+template class RecurrentSequence<double>;
 template class LstmSequence<float>;
 template class LstmSequence<double>;
-template class LstmStack<float>;
-template class LstmStack<double>;
+template class GruSequence<float>;
+template class GruSequence<double>;
+template class RecurrentStack<float>;
+template class RecurrentStack<double>;
 
 }  // namespace ecglens::train
