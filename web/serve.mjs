@@ -19,7 +19,7 @@ export function serve(root, port = 0) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let file = path.join(base, decodeURIComponent(url.pathname));
-    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    if (file !== base && !file.startsWith(base + path.sep)) { res.writeHead(403).end(); return; }
     if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n'); return; }

@@ -234,6 +234,22 @@ await check('a malformed file shows the core error and the page keeps working', 
   }
 });
 
+await check('a weights file opened by the user loads; a broken one shows the weights error', async () => {
+  const bytes = fs.readFileSync(MODEL);
+  let loads = (await state()).loads + 1;
+  await page.setInputFiles('#model-file', { name: 'mine.ecgw', mimeType: 'application/octet-stream', buffer: bytes });
+  let { state: s } = await waitScored(loads);
+  assert.equal(s.model, 'mine.ecgw');
+  loads = s.loads + 1;
+  await page.setInputFiles('#model-file', { name: 'truncated.ecgw', mimeType: 'application/octet-stream',
+                                            buffer: bytes.subarray(0, 200) });
+  await page.waitForFunction((n) => window.ecglens.state().loads >= n, loads, { timeout: 10000 });
+  s = await state();
+  assert.match(s.error, /^truncated\.ecgw: /);
+  assert.equal(s.model, 'mine.ecgw', 'the previous model is kept');
+  assert.equal(s.scored, true);
+});
+
 await check('a file dropped on the page is read and scored', async () => {
   const text = fs.readFileSync(GOOD_SMALL, 'utf8');
   const loads = (await state()).loads + 1;
