@@ -173,6 +173,7 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
 //   sort {column, descending} order the beat list (column 0-4)
 //   order {}                 {"order": [beat indices as listed]}
 //   scores {}                {"scores": [...]} every beat's score
+//   pca {}                   {"x": [...], "y": [...]} the latent view's points
 //   export {}                {"csv": "..."} what the export button downloads
 EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* args_c) {
   App& app = *g_app;
@@ -199,6 +200,9 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* arg
       result["order"] = app.ui.order;
     } else if (name == "scores") {
       result["scores"] = s.scores();
+    } else if (name == "pca") {
+      result["x"] = s.pca().x;
+      result["y"] = s.pca().y;
     } else if (name == "export") {
       result["csv"] = s.scores_csv();
     } else {

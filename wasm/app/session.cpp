@@ -94,6 +94,8 @@ void Session::restart_scoring() {
   scores_.assign(n, 0.0f);
   normalized_.assign(values, 0.0f);
   reconstruction_.assign(values, 0.0f);
+  latent_.assign(scorer_ ? n * static_cast<std::size_t>(scorer_->model().latent_size()) : 0, 0.0f);
+  pca_ = LatentPca();
   if (scorer_ && data_ && data_->channels != scorer_->model().channels()) {
     error_ = data_name_ + ": beats have " + std::to_string(data_->channels) +
              " channel(s) but the model expects " + std::to_string(scorer_->model().channels());
@@ -110,8 +112,10 @@ void Session::score_some(double budget_ms) {
   try {
     while (done_ < beat_count()) {
       const std::size_t count = std::min(tile, beat_count() - done_);
+      const std::size_t latent_size = static_cast<std::size_t>(scorer_->model().latent_size());
       scorer_->score(data_->beat(done_), count, length(), scores_.data() + done_,
-                     normalized_.data() + done_ * per_beat, reconstruction_.data() + done_ * per_beat);
+                     normalized_.data() + done_ * per_beat, reconstruction_.data() + done_ * per_beat,
+                     latent_.data() + done_ * latent_size);
       done_ += count;
       if (std::chrono::duration<double, std::milli>(clock::now() - start).count() > budget_ms) break;
     }
@@ -125,6 +129,7 @@ void Session::score_some(double budget_ms) {
 }
 
 void Session::finish_scoring() {
+  pca_ = latent_pca(latent_.data(), beat_count(), scorer_->model().latent_size());
   presets_ = model_presets_;
   const Preset* chosen = nullptr;
   for (const auto& p : presets_)
@@ -227,6 +232,9 @@ nlohmann::json Session::state() const {
   j["loss"] = loss_name();
   j["channels"] = channels();
   j["engine_report"] = engine_report;
+  j["pca"] = {{"points", pca_.x.size()},
+              {"variance", {pca_.variance[0], pca_.variance[1]}},
+              {"explained", pca_.explained}};
   j["beats_per_second"] = beats_per_second_;
   j["threshold"] = threshold_;
   j["flagged"] = flagged_count();

@@ -21,6 +21,7 @@
 #include "ecglens/data/dataset.h"
 #include "ecglens/eval/metrics.h"
 #include "ecglens/model/scorer.h"
+#include "latent_pca.h"
 
 namespace ecglens::app {
 
@@ -100,6 +101,9 @@ class Session {
   // A line about the other engine, shown under the metrics.
   std::string engine_report;
 
+  // The latents of all beats in two dimensions (PCA), once scored.
+  const LatentPca& pca() const { return pca_; }
+
   // index,line,score,flag[,label] per beat, the CLI's score format.
   std::string scores_csv() const;
   // Everything the end-to-end tests check, as JSON.
@@ -121,6 +125,8 @@ class Session {
   Labels labels_;
   std::vector<float> normalized_;
   std::vector<float> reconstruction_;
+  std::vector<float> latent_;
+  LatentPca pca_;
   std::size_t done_ = 0;
   double scoring_ms_ = 0;
   double beats_per_second_ = 0;

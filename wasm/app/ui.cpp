@@ -232,12 +232,37 @@ const Point* operating_point(const std::vector<Point>& points, double threshold)
   return points.empty() ? nullptr : &points.back();
 }
 
+void draw_latent(const Session& s, float width) {
+  const LatentPca& pca = s.pca();
+  if (pca.x.empty()) return;
+  const auto [x0, x1] = std::minmax_element(pca.x.begin(), pca.x.end());
+  const auto [y0, y1] = std::minmax_element(pca.y.begin(), pca.y.end());
+  char title[96];
+  std::snprintf(title, sizeof title, "latent PCA (%.0f%%), by %s", pca.explained * 100,
+                s.labelled() ? "label" : "flag");
+  PlotArea plot(title, ImVec2(width, -1), *x0, *x1, *y0, *y1);
+  plot.draw()->PushClipRect(plot.min(), plot.max(), true);
+  // Normal beats first, anomalies on top of them.
+  const float size = 1.5f * ImGui::GetIO().FontGlobalScale;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < pca.x.size(); ++i) {
+      const bool anomalous = s.labelled() ? s.labels()[i] == 1 : s.flagged(i);
+      if (anomalous != (pass == 1)) continue;
+      const ImVec2 p = plot.to_screen(pca.x[i], pca.y[i]);
+      plot.draw()->AddRectFilled(ImVec2(p.x - size, p.y - size), ImVec2(p.x + size, p.y + size),
+                                 anomalous ? colors::anomaly : colors::normal);
+    }
+  }
+  plot.draw()->PopClipRect();
+}
+
 void draw_curves(const Session& s) {
   if (!s.has_curves()) {
     ImGui::TextDisabled("ROC and PR curves need a labelled file with both classes.");
+    if (s.scored()) draw_latent(s, -1);
     return;
   }
-  const float w = ImGui::GetContentRegionAvail().x * 0.5f - 4;
+  const float w = ImGui::GetContentRegionAvail().x / 3.0f - 6;
   std::vector<ImVec2> roc, pr;
   for (const auto& p : s.roc()) roc.emplace_back(static_cast<float>(p.fpr), static_cast<float>(p.tpr));
   for (const auto& p : s.pr()) pr.emplace_back(static_cast<float>(p.recall), static_cast<float>(p.precision));
@@ -250,9 +275,13 @@ void draw_curves(const Session& s) {
   }
   ImGui::SameLine();
   std::snprintf(title, sizeof title, "precision-recall (AP %.4f)", s.pr_auc());
-  PlotArea plot(title, ImVec2(-1, -1), 0, 1, 0, 1);
-  plot.polyline(pr, colors::curve);
-  if (const auto* p = operating_point(s.pr(), s.threshold())) plot.marker(p->recall, p->precision, colors::threshold);
+  {
+    PlotArea plot(title, ImVec2(w, -1), 0, 1, 0, 1);
+    plot.polyline(pr, colors::curve);
+    if (const auto* p = operating_point(s.pr(), s.threshold())) plot.marker(p->recall, p->precision, colors::threshold);
+  }
+  ImGui::SameLine();
+  draw_latent(s, -1);
 }
 
 }  // namespace

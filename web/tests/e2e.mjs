@@ -13,7 +13,9 @@
 // same instruction set); the confusion matrix at
 // moved thresholds is the native `ecglens eval --threshold X --json`'s; the
 // exported CSV has the CLI's rows; ONNX Runtime Web, run on the same beats,
-// agrees with the core (and both engines' speed is printed); a malformed file shows the core's
+// agrees with the core (and both engines' speed is printed); the latent
+// PCA view's coordinates are centred, uncorrelated, with the eigenvalues as
+// their variances; a malformed file shows the core's
 // FILE:LINE:COLUMN error and the page keeps working; no request leaves the
 // page's origin. Exits 77 (skipped) when Chromium or playwright-core is
 // missing; the ECG5000 and CLI checks skip, saying so, without their inputs.
@@ -198,6 +200,23 @@ if (!haveData) {
     await act('sort', { column: 2, descending: true });
     const order = (await act('order')).order;
     for (let i = 1; i < order.length; ++i) assert.ok(pageScores[order[i - 1]] >= pageScores[order[i]]);
+  });
+
+  await check('latent PCA view: uncorrelated coordinates with the eigenvalues as variances', async () => {
+    const { pca } = await state();
+    const { x, y } = await act('pca');
+    assert.equal(x.length, 4500);
+    assert.equal(y.length, 4500);
+    const mean = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+    const mx = mean(x), my = mean(y);
+    const cov = (a, ma, b, mb) => a.reduce((acc, ai, i) => acc + (ai - ma) * (b[i] - mb), 0) / a.length;
+    const vx = cov(x, mx, x, mx), vy = cov(y, my, y, my), cxy = cov(x, mx, y, my);
+    assert.ok(Math.abs(mx) < 1e-3 * Math.sqrt(vx) && Math.abs(my) < 1e-3 * Math.sqrt(vy), 'centred');
+    assert.ok(Math.abs(vx - pca.variance[0]) <= 1e-4 * pca.variance[0], `${vx} vs ${pca.variance[0]}`);
+    assert.ok(Math.abs(vy - pca.variance[1]) <= 1e-4 * pca.variance[0], `${vy} vs ${pca.variance[1]}`);
+    assert.ok(vx >= vy);
+    assert.ok(Math.abs(cxy) <= 1e-4 * Math.sqrt(vx * vy), `correlated: ${cxy}`);
+    assert.ok(pca.explained > 0 && pca.explained <= 1 + 1e-12);
   });
 
   await check('ONNX Runtime Web on the same beats agrees with the core', async () => {
