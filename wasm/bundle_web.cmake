@@ -1,7 +1,9 @@
 # Run at build time (cmake -P): copies the page (web/*.html, *.js) and the
 # models to serve into OUT_DIR, and writes OUT_DIR/models/index.json, the
 # list the page offers. Models: every SOURCE_DIR/models/*.ecgw (and the
-# .onnx beside it) present now, plus the untrained benchmark fixture.
+# .onnx beside it) present now, plus the untrained benchmark fixture. The
+# demo beats (models/demo_synthetic_test.csv) go to OUT_DIR/demo/ for the
+# page's Demo button.
 file(MAKE_DIRECTORY "${OUT_DIR}/models")
 file(GLOB page_files "${SOURCE_DIR}/web/*.html" "${SOURCE_DIR}/web/*.js" "${SOURCE_DIR}/web/*.mjs"
      "${SOURCE_DIR}/web/*.css")
@@ -24,6 +26,8 @@ list(REMOVE_DUPLICATES names)
 list(JOIN names ", " joined)
 file(WRITE "${OUT_DIR}/models/index.json.tmp" "[${joined}]\n")
 file(RENAME "${OUT_DIR}/models/index.json.tmp" "${OUT_DIR}/models/index.json")
+
+file(COPY "${SOURCE_DIR}/models/demo_synthetic_test.csv" DESTINATION "${OUT_DIR}/demo")
 
 # ONNX Runtime Web's CPU build for the page's second engine (web/ort_engine.mjs
 # imports it only when asked), from the npm package tools/setup.sh installs.

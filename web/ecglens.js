@@ -3,7 +3,8 @@
 // bytes into wasm memory (nothing is uploaded), fetches the bundled models
 // from this page's own origin, triggers downloads, and exposes the test
 // interface window.ecglens = { state(), act(name, args), loadData(...),
-// loadModel(...), compareWithOrt() } that the end-to-end tests drive.
+// loadModel(...), loadDemo(), compareWithOrt() } that the end-to-end tests
+// drive.
 'use strict';
 
 (function () {
@@ -37,11 +38,44 @@
     return passBytes(isModel ? 'ecglens_load_model' : 'ecglens_load_data', bytes, file.name);
   }
 
+  async function fetchBytes(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   async function loadBundledModel(name) {
-    const response = await fetch('models/' + encodeURIComponent(name));
-    if (!response.ok) throw new Error('models/' + name + ': HTTP ' + response.status);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await fetchBytes('models/' + encodeURIComponent(name));
     return passBytes('ecglens_load_model', bytes, name);
+  }
+
+  // The Demo button: the synthetic demo beats (served in demo/ by the build)
+  // scored by the demo model, or by the first bundled model where this build
+  // has no demo model (the line under the button says so).
+  const DEMO_MODEL = 'demo_synthetic_lstm_ae.ecgw';
+  const DEMO_DATA = 'demo_synthetic_test.csv';
+  let bundledModels = [];
+  async function loadDemo() {
+    const note = (text) => Module.ccall('ecglens_set_demo_note', null, ['string'], [text]);
+    try {
+      if (bundledModels.length === 0) throw new Error('this page serves no models');
+      const model = bundledModels.includes(DEMO_MODEL) ? DEMO_MODEL : bundledModels[0];
+      // Both fetched first, then loaded in one go: no frame scores the old beats in between.
+      const [modelBytes, dataBytes] = await Promise.all([
+        fetchBytes('models/' + encodeURIComponent(model)), fetchBytes('demo/' + DEMO_DATA)]);
+      const ok = passBytes('ecglens_load_model', modelBytes, model) &&
+                 passBytes('ecglens_load_data', dataBytes, DEMO_DATA);
+      if (!ok) return false;  // the session shows the load error
+      note(model === DEMO_MODEL
+        ? `Demo: 500 synthetic beats (label 1 normal; 2-6 anomaly types) scored by ${model}, ` +
+          'an LSTM autoencoder trained on synthetic normal beats only.'
+        : `Demo: the demo model (${DEMO_MODEL}) is not bundled with this build, so the beats are ` +
+          `scored by the first bundled model, ${model}, which was not trained on them.`);
+      return true;
+    } catch (e) {
+      note('Demo failed: ' + e.message);
+      return false;
+    }
   }
 
   for (const [id, kind] of [['data-file', 'data'], ['model-file', 'model']]) {
@@ -107,12 +141,14 @@
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     },
+    loadDemo() { loadDemo(); },
     compareWithOrt(name) { compareWithOrt(name).catch((e) => setStatus('ONNX Runtime Web: ' + e)); },
     async ready() {
       setStatus('');
       try {
         const names = await (await fetch('models/index.json')).json();
         Module.ccall('ecglens_set_bundled_models', null, ['string'], [JSON.stringify(names)]);
+        bundledModels = names;
         if (names.length > 0) await loadBundledModel(names[0]);
       } catch (e) {
         setStatus('no bundled models: ' + e);
@@ -131,6 +167,7 @@
     },
     loadData(text, name) { return passBytes('ecglens_load_data', new TextEncoder().encode(text), name); },
     loadModel: loadBundledModel,
+    loadDemo,
     compareWithOrt: () => compareWithOrt(window.ecglens.state().model),
   };
 

@@ -26,6 +26,7 @@ EM_JS(void, js_load_bundled_model, (const char* name),
 EM_JS(void, js_download, (const char* filename, const char* text),
       { window.ecglensShell.download(UTF8ToString(filename), UTF8ToString(text)); });
 EM_JS(void, js_shell_ready, (), { window.ecglensShell.ready(); });
+EM_JS(void, js_load_demo, (), { window.ecglensShell.loadDemo(); });
 EM_JS(void, js_compare_with_ort, (const char* model),
       { window.ecglensShell.compareWithOrt(UTF8ToString(model)); });
 
@@ -116,6 +117,7 @@ int main() {
   app.hooks.load_bundled_model = [](const std::string& name) { js_load_bundled_model(name.c_str()); };
   app.hooks.download_scores = [](const std::string& csv) { js_download("scores.csv", csv.c_str()); };
   app.hooks.compare_with_ort = [](const std::string& model) { js_compare_with_ort(model.c_str()); };
+  app.hooks.load_demo = [] { js_load_demo(); };
   emscripten_set_main_loop(frame, 0, false);
   js_shell_ready();
   return 0;
@@ -130,6 +132,7 @@ EMSCRIPTEN_KEEPALIVE int ecglens_load_data(const char* bytes, int size, const ch
   const bool ok = g_app->session.load_data(std::string_view(bytes, size), name);
   g_app->ui.selected = -1;
   g_app->ui.order_dirty = true;
+  g_app->ui.demo_note.clear();
   return ok ? 1 : 0;
 }
 
@@ -137,6 +140,7 @@ EMSCRIPTEN_KEEPALIVE int ecglens_load_model(const char* bytes, int size, const c
   const bool ok = g_app->session.load_model(std::string_view(bytes, size), name);
   if (ok) g_app->ui.bundled_choice = name;
   g_app->ui.order_dirty = true;
+  g_app->ui.demo_note.clear();
   return ok ? 1 : 0;
 }
 
@@ -152,6 +156,9 @@ EMSCRIPTEN_KEEPALIVE void ecglens_set_engine_report(const char* text) {
   g_app->session.engine_report = text;
 }
 
+// The line under the Demo button saying what it loaded (set after the loads).
+EMSCRIPTEN_KEEPALIVE void ecglens_set_demo_note(const char* text) { g_app->ui.demo_note = text; }
+
 // A JSON array of the model files the page serves.
 EMSCRIPTEN_KEEPALIVE void ecglens_set_bundled_models(const char* json) {
   g_app->ui.bundled.clear();
@@ -161,6 +168,7 @@ EMSCRIPTEN_KEEPALIVE void ecglens_set_bundled_models(const char* json) {
 EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
   nlohmann::json j = g_app->session.state();
   j["selected"] = g_app->ui.selected;
+  j["demo_note"] = g_app->ui.demo_note;
   j["sort"] = {{"column", g_app->ui.sort_column}, {"descending", g_app->ui.sort_descending}};
   g_app->reply = j.dump();
   return g_app->reply.c_str();
@@ -175,6 +183,8 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
 //   scores {}                {"scores": [...]} every beat's score
 //   pca {}                   {"x": [...], "y": [...]} the latent view's points
 //   export {}                {"csv": "..."} what the export button downloads
+//   demo {}                  what the Demo button does: loads the demo beats
+//                            and model (asynchronously: two loads follow)
 EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* args_c) {
   App& app = *g_app;
   const std::string name = name_c;
@@ -205,6 +215,8 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* arg
       result["y"] = s.pca().y;
     } else if (name == "export") {
       result["csv"] = s.scores_csv();
+    } else if (name == "demo") {
+      app.hooks.load_demo();
     } else {
       throw std::runtime_error("unknown action '" + name + "'");
     }

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "ecglens/data/labels.h"
 #include "ecglens/data/resample.h"
+#include "ecglens/data/synthetic.h"
 #include "ecglens/eval/loss.h"
 #include "ecglens/eval/thresholds.h"
 #include "ecglens/io/weights_file.h"
@@ -70,6 +73,7 @@ bool Session::load_data(std::string_view bytes, const std::string& name) {
     data_ = std::move(data);
     labels_ = std::move(labels);
     data_name_ = name;
+    synthetic_labels_ = name.rfind("demo_synthetic", 0) == 0;
     resample_note_ = note;
     error_.clear();
   } catch (const std::exception& e) {
@@ -191,6 +195,40 @@ std::size_t Session::flagged_count() const {
   return n;
 }
 
+std::string Session::label_text(std::size_t beat) const {
+  if (!labelled()) return "";
+  const std::string& label = data_->labels[beat];
+  if (!synthetic_labels_) return label;
+  const int value = std::atoi(label.c_str());
+  if (value < static_cast<int>(BeatType::Normal) || value > static_cast<int>(BeatType::NoiseBurst) ||
+      std::to_string(value) != label)
+    return label;
+  return label + " " + to_string(static_cast<BeatType>(value));
+}
+
+std::vector<Session::LabelCount> Session::label_counts() const {
+  std::vector<LabelCount> counts;
+  if (!labelled()) return counts;
+  std::map<std::string, std::size_t> at;  // raw label -> index in counts
+  for (std::size_t i = 0; i < done_; ++i) {
+    const auto [it, added] = at.try_emplace(data_->labels[i], counts.size());
+    if (added) counts.push_back({label_text(i), 0, 0});
+    counts[it->second].beats += 1;
+    counts[it->second].flagged += flagged(i) ? 1 : 0;
+  }
+  // Numeric labels in numeric order, any others after them by name.
+  auto key = [](const std::string& label) {
+    char* end = nullptr;
+    const double v = std::strtod(label.c_str(), &end);
+    return std::make_pair(end == label.c_str(), end == label.c_str() ? 0.0 : v);
+  };
+  std::stable_sort(counts.begin(), counts.end(), [&](const LabelCount& a, const LabelCount& b) {
+    const auto ka = key(a.label), kb = key(b.label);
+    return ka != kb ? ka < kb : a.label < b.label;
+  });
+  return counts;
+}
+
 std::optional<Confusion> Session::confusion() const {
   if (!scored() || !has_curves()) return std::nullopt;
   return confusion_at(scores_, labels_, threshold_);
@@ -242,6 +280,10 @@ nlohmann::json Session::state() const {
   nlohmann::json presets = nlohmann::json::array();
   for (const auto& p : presets_) presets.push_back({{"name", p.name}, {"value", p.value}});
   j["presets"] = presets;
+  nlohmann::json by_label = nlohmann::json::array();
+  for (const auto& c : label_counts())
+    by_label.push_back({{"label", c.label}, {"beats", c.beats}, {"flagged", c.flagged}});
+  j["by_label"] = by_label;
   if (auto c = confusion()) {
     j["confusion"] = {{"tp", c->tp}, {"fp", c->fp}, {"tn", c->tn}, {"fn", c->fn}};
     j["metrics"] = {{"accuracy", c->accuracy()}, {"precision", c->precision()},

@@ -69,6 +69,16 @@ class Session {
   const Scores& scores() const { return scores_; }
   bool labelled() const { return !labels_.empty(); }
   const Labels& labels() const { return labels_; }  // 0 normal, 1 anomaly
+  // A beat's label as shown: the file's own, followed by the anomaly type's
+  // name for the synthetic demo beats (files named demo_synthetic*: "2 pvc").
+  std::string label_text(std::size_t beat) const;
+  // Per distinct label of the file (in numeric order when labels are
+  // numbers): how many beats carry it and how many are flagged.
+  struct LabelCount {
+    std::string label;  // as label_text()
+    std::size_t beats = 0, flagged = 0;
+  };
+  std::vector<LabelCount> label_counts() const;
   // The beat as the model saw it (normalised) and its reconstruction.
   const float* normalized(std::size_t beat) const;
   const float* reconstruction(std::size_t beat) const;
@@ -120,6 +130,7 @@ class Session {
   std::unique_ptr<Dataset> data_;
   std::string data_name_;
   std::string resample_note_;
+  bool synthetic_labels_ = false;  // labels are BeatType values (demo_synthetic*)
 
   Scores scores_;
   Labels labels_;

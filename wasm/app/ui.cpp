@@ -21,7 +21,46 @@ void place(const char* name, ImVec2 pos, ImVec2 size) {
   ImGui::Begin(name, nullptr, kPanel);
 }
 
+// The first thing a visitor sees: one click loads the synthetic demo beats
+// and the demo model, and scores them.
+void draw_demo_button(UiState& ui, const Hooks& hooks) {
+  ImGui::PushStyleColor(ImGuiCol_Button, IM_COL32(40, 120, 70, 255));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, IM_COL32(55, 150, 90, 255));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, IM_COL32(70, 170, 105, 255));
+  if (ImGui::Button("Demo: score 500 synthetic beats", ImVec2(-1, ImGui::GetFrameHeight() * 1.8f)))
+    hooks.load_demo();
+  ImGui::PopStyleColor(3);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Loads 500 synthetic ECG beats (400 normal; 20 each of premature ventricular\n"
+                      "beats, ST elevation, ST depression, inverted T waves and noise bursts) and\n"
+                      "the demo autoencoder, and scores them here in the page");
+  if (!ui.demo_note.empty()) ImGui::TextWrapped("%s", ui.demo_note.c_str());
+}
+
+// Flagged beats per label (for the demo: which anomaly types the model
+// catches at this threshold); only for files with a handful of labels.
+void draw_label_counts(const Session& s) {
+  const auto counts = s.label_counts();
+  if (counts.empty() || counts.size() > 12) return;
+  ImGui::Separator();
+  ImGui::Text("Flagged per label");
+  if (!ImGui::BeginTable("by_label", 3, ImGuiTableFlags_Borders)) return;
+  ImGui::TableSetupColumn("label");
+  ImGui::TableSetupColumn("beats");
+  ImGui::TableSetupColumn("flagged");
+  ImGui::TableHeadersRow();
+  for (const auto& c : counts) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn(); ImGui::Text("%s", c.label.c_str());
+    ImGui::TableNextColumn(); ImGui::Text("%zu", c.beats);
+    ImGui::TableNextColumn(); ImGui::Text("%zu (%.0f%%)", c.flagged, 100.0 * c.flagged / c.beats);
+  }
+  ImGui::EndTable();
+}
+
 void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
+  draw_demo_button(ui, hooks);
+  ImGui::Separator();
   ImGui::TextWrapped("Everything runs in this page: files are read locally, nothing is uploaded.");
   ImGui::Separator();
   ImGui::Text("Model");
@@ -111,6 +150,7 @@ void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
     ImGui::Text("F1        %.4f", c->f1());
     ImGui::Text("ROC-AUC %.4f   PR-AUC %.4f", s.roc_auc(), s.pr_auc());
   }
+  draw_label_counts(s);
 }
 
 void draw_beat_list(Session& s, UiState& ui) {
@@ -157,7 +197,7 @@ void draw_beat_list(Session& s, UiState& ui) {
       ImGui::TableNextColumn();
       if (s.flagged(i)) ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "anomaly");
       ImGui::TableNextColumn();
-      if (s.labelled()) ImGui::Text("%s", s.data()->labels[i].c_str());
+      if (s.labelled()) ImGui::Text("%s", s.label_text(i).c_str());
     }
   }
   ImGui::EndTable();
@@ -173,7 +213,7 @@ void draw_beat_view(const Session& s, UiState& ui) {
   const int n = s.length(), c = s.channels();
   ImGui::Text("beat %zu (line %ld): score %.5g, %s%s%s", b, s.data()->lines[b], s.scores()[b],
               s.flagged(b) ? "flagged" : "not flagged", s.labelled() ? ", label " : "",
-              s.labelled() ? s.data()->labels[b].c_str() : "");
+              s.label_text(b).c_str());
   // Channel 0 is drawn; the shaded error averages every channel.
   std::vector<float> x(n), y(n);
   for (int t = 0; t < n; ++t) {

@@ -19,6 +19,8 @@ struct Hooks {
   std::function<void(const std::string& name)> load_bundled_model;
   std::function<void(const std::string& csv)> download_scores;
   std::function<void(const std::string& model_name)> compare_with_ort;
+  // Loads the demo beats and the demo model (or the first bundled one).
+  std::function<void()> load_demo;
 };
 
 // What the panels remember between frames.
@@ -30,6 +32,7 @@ struct UiState {
   bool order_dirty = true;
   std::vector<std::string> bundled;  // model files the page serves
   std::string bundled_choice;
+  std::string demo_note;             // what the Demo button loaded (cleared by any other load)
 };
 
 // Sorts state.order by state.sort_column / sort_descending.
