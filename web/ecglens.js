@@ -3,7 +3,7 @@
 // bytes into wasm memory (nothing is uploaded), fetches the bundled models
 // from this page's own origin, triggers downloads, and exposes the test
 // interface window.ecglens = { state(), act(name, args), loadData(...),
-// loadModel(...), loadDemo(), compareWithOrt() } that the end-to-end tests
+// loadModel(...), loadDemo(), useOrtEngine() } that the end-to-end tests
 // drive.
 'use strict';
 
@@ -94,19 +94,25 @@
     for (const file of e.dataTransfer.files) await loadFile(file);
   });
 
-  // Runs the model's .onnx (models/<name>.onnx) with ONNX Runtime Web on the
-  // beats the core scored; reports agreement and both engines' speed.
-  async function compareWithOrt(modelName) {
+  // The engine switch's ONNX Runtime Web side: runs the model's .onnx
+  // (models/<name>.onnx) with ORT Web on the beats the core scored, passes its
+  // reconstructions into the app (which scores them with the model's loss and
+  // shows those scores), and reports agreement and both engines' speed.
+  let lastOrtResult = null;
+  async function useOrtEngine(modelName) {
     const report = (text) => Module.ccall('ecglens_set_engine_report', null, ['string'], [text]);
+    const useOrt = () => Module.ccall('ecglens_use_engine', 'number', ['number'], [1]);
     const st = window.ecglens.state();
     if (!st.scored) throw new Error('nothing scored yet');
-    const onnxUrl = 'models/' + encodeURIComponent(modelName.replace(/\.ecgw$/i, '.onnx'));
+    if (st.has_ort) { useOrt(); return lastOrtResult; }
+    const onnxName = modelName.replace(/\.ecgw$/i, '.onnx');
+    const onnxUrl = 'models/' + encodeURIComponent(onnxName);
     const head = await fetch(onnxUrl, { method: 'HEAD' });
     if (!head.ok) {
-      report('ONNX Runtime Web: no ' + modelName.replace(/\.ecgw$/i, '.onnx') + ' is served next to this model');
+      report('ONNX Runtime Web: no ' + onnxName + ' is served next to this model; the core stays the engine');
       return null;
     }
-    report('ONNX Runtime Web: loading...');
+    report('ONNX Runtime Web: loading and running...');
     const { runOrt } = await import('./ort_engine.mjs');
     const per = st.length * st.channels, count = st.beats;
     const view = (fn, n) => new Float32Array(Module.HEAPF32.buffer, Module.ccall(fn, 'number', [], []), n).slice();
@@ -116,11 +122,25 @@
     const coreMs = Module.ccall('ecglens_time_scoring', 'number', [], []);
     const r = await runOrt({ onnxUrl, beats, count, length: st.length, channels: st.channels,
                              loss: st.loss, coreReconstruction, coreScores });
-    const result = { ...r, scores: Array.from(r.scores), coreMs, coreBeatsPerSecond: count / (coreMs / 1000) };
+    // Other beats or another model arrived meanwhile: these results are stale.
+    if (window.ecglens.state().loads !== st.loads) return null;
+    const ptr = Module._malloc(r.reconstruction.length * 4);
+    Module.HEAPF32.set(r.reconstruction, ptr >> 2);
+    let ok;
+    try {
+      ok = Module.ccall('ecglens_set_ort_reconstruction', 'number', ['number', 'number'], [ptr, r.reconstruction.length]);
+    } finally {
+      Module._free(ptr);
+    }
+    if (!ok) return null;  // the app shows why
+    useOrt();
+    const { reconstruction, ...rest } = r;
+    const result = { ...rest, scores: Array.from(r.scores), coreMs, coreBeatsPerSecond: count / (coreMs / 1000) };
     report(`ONNX Runtime Web (1 thread): ${Math.round(result.beatsPerSecond)} beats/s, C++ core: ` +
            `${Math.round(result.coreBeatsPerSecond)} beats/s (x${(result.coreBeatsPerSecond / result.beatsPerSecond).toFixed(2)}); ` +
            `max |score difference| ${result.maxScoreDiff.toExponential(2)}, ` +
            `max |reconstruction difference| ${result.maxReconstructionDiff.toExponential(2)}`);
+    lastOrtResult = result;
     return result;
   }
 
@@ -142,7 +162,7 @@
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     },
     loadDemo() { loadDemo(); },
-    compareWithOrt(name) { compareWithOrt(name).catch((e) => setStatus('ONNX Runtime Web: ' + e)); },
+    useOrtEngine(name) { useOrtEngine(name).catch((e) => setStatus('ONNX Runtime Web: ' + e)); },
     async ready() {
       setStatus('');
       try {
@@ -168,7 +188,7 @@
     loadData(text, name) { return passBytes('ecglens_load_data', new TextEncoder().encode(text), name); },
     loadModel: loadBundledModel,
     loadDemo,
-    compareWithOrt: () => compareWithOrt(window.ecglens.state().model),
+    useOrtEngine: () => useOrtEngine(window.ecglens.state().model),
   };
 
   window.Module = {

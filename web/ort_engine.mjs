@@ -4,8 +4,8 @@
 // asks for it, so the page never loads ORT's 14 MB otherwise; its files are
 // served from ./ort/ (copied there by the build), never from elsewhere.
 //
-// runOrt() returns ORT's scores and how far they and the reconstructions are
-// from the core's, and the time each engine took.
+// runOrt() returns ORT's reconstructions and scores, how far they are from
+// the core's, and the time ORT took.
 let ortModule = null;
 const sessions = new Map();
 
@@ -53,5 +53,5 @@ export async function runOrt({ onnxUrl, beats, count, length, channels, loss, co
     for (let j = 0; j < per; ++j)
       maxRecon = Math.max(maxRecon, Math.abs(y[j] - coreReconstruction[i * per + j]));
   }
-  return { scores, ms, beatsPerSecond: count / (ms / 1000), maxReconstructionDiff: maxRecon, maxScoreDiff: maxScore };
+  return { reconstruction, scores, ms, beatsPerSecond: count / (ms / 1000), maxReconstructionDiff: maxRecon, maxScoreDiff: maxScore };
 }

@@ -27,8 +27,8 @@ EM_JS(void, js_download, (const char* filename, const char* text),
       { window.ecglensShell.download(UTF8ToString(filename), UTF8ToString(text)); });
 EM_JS(void, js_shell_ready, (), { window.ecglensShell.ready(); });
 EM_JS(void, js_load_demo, (), { window.ecglensShell.loadDemo(); });
-EM_JS(void, js_compare_with_ort, (const char* model),
-      { window.ecglensShell.compareWithOrt(UTF8ToString(model)); });
+EM_JS(void, js_use_ort_engine, (const char* model),
+      { window.ecglensShell.useOrtEngine(UTF8ToString(model)); });
 
 namespace {
 
@@ -116,7 +116,7 @@ int main() {
   app.hooks.pick_model_file = [] { js_pick_file(1); };
   app.hooks.load_bundled_model = [](const std::string& name) { js_load_bundled_model(name.c_str()); };
   app.hooks.download_scores = [](const std::string& csv) { js_download("scores.csv", csv.c_str()); };
-  app.hooks.compare_with_ort = [](const std::string& model) { js_compare_with_ort(model.c_str()); };
+  app.hooks.use_ort_engine = [](const std::string& model) { js_use_ort_engine(model.c_str()); };
   app.hooks.load_demo = [] { js_load_demo(); };
   emscripten_set_main_loop(frame, 0, false);
   js_shell_ready();
@@ -155,6 +155,17 @@ EMSCRIPTEN_KEEPALIVE double ecglens_time_scoring() { return g_app->session.time_
 EMSCRIPTEN_KEEPALIVE void ecglens_set_engine_report(const char* text) {
   g_app->session.engine_report = text;
 }
+// ONNX Runtime Web's reconstructions of the scored beats (count floats,
+// the layout of ecglens_normalized); the caller frees them after the call.
+EMSCRIPTEN_KEEPALIVE int ecglens_set_ort_reconstruction(const float* values, int count) {
+  return g_app->session.set_ort_reconstruction(values, static_cast<std::size_t>(count)) ? 1 : 0;
+}
+// 0: the core's scores are shown, 1: ORT's (once passed in).
+EMSCRIPTEN_KEEPALIVE int ecglens_use_engine(int ort) {
+  using Engine = ecglens::app::Session::Engine;
+  g_app->ui.order_dirty = true;
+  return g_app->session.use_engine(ort ? Engine::Ort : Engine::Core) ? 1 : 0;
+}
 
 // The line under the Demo button saying what it loaded (set after the loads).
 EMSCRIPTEN_KEEPALIVE void ecglens_set_demo_note(const char* text) { g_app->ui.demo_note = text; }
@@ -183,6 +194,9 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
 //   scores {}                {"scores": [...]} every beat's score
 //   pca {}                   {"x": [...], "y": [...]} the latent view's points
 //   export {}                {"csv": "..."} what the export button downloads
+//   engine {name}            "core" or "ort": the engine whose scores are
+//                            shown (ort runs ONNX Runtime Web first when it
+//                            has not run on these beats: asynchronously)
 //   demo {}                  what the Demo button does: loads the demo beats
 //                            and model (asynchronously: two loads follow)
 EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* args_c) {
@@ -215,6 +229,13 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* arg
       result["y"] = s.pca().y;
     } else if (name == "export") {
       result["csv"] = s.scores_csv();
+    } else if (name == "engine") {
+      using Engine = ecglens::app::Session::Engine;
+      const std::string engine = args.at("name").get<std::string>();
+      if (engine != "core" && engine != "ort") throw std::runtime_error("no engine named '" + engine + "'");
+      app.ui.order_dirty = true;
+      if (engine == "core") s.use_engine(Engine::Core);
+      else if (!s.use_engine(Engine::Ort)) app.hooks.use_ort_engine(s.model_name());
     } else if (name == "demo") {
       app.hooks.load_demo();
     } else {

@@ -87,6 +87,10 @@ bool Session::load_data(std::string_view bytes, const std::string& name) {
 void Session::restart_scoring() {
   done_ = 0;
   engine_report.clear();
+  engine_ = Engine::Core;
+  core_scores_.clear();
+  ort_scores_.clear();
+  ort_reconstruction_.clear();
   scoring_ms_ = 0;
   beats_per_second_ = 0;
   roc_.clear();
@@ -148,16 +152,64 @@ void Session::finish_scoring() {
     presets_.push_back({"p95 of these scores (model has no presets)", percentile(all, 95.0)});
     threshold_ = presets_.back().value;
   }
-  if (labelled()) {
-    const long anomalies = std::count(labels_.begin(), labels_.end(), 1);
-    const long normals = static_cast<long>(labels_.size()) - anomalies;
-    if (anomalies > 0 && normals > 0) {
-      roc_ = roc_curve(scores_, labels_);
-      pr_ = pr_curve(scores_, labels_);
-      roc_auc_ = ecglens::roc_auc(scores_, labels_);
-      pr_auc_ = ecglens::pr_auc(scores_, labels_);
-    }
+  compute_curves();
+}
+
+void Session::compute_curves() {
+  roc_.clear();
+  pr_.clear();
+  roc_auc_ = pr_auc_ = 0;
+  if (!labelled()) return;
+  const long anomalies = std::count(labels_.begin(), labels_.end(), 1);
+  const long normals = static_cast<long>(labels_.size()) - anomalies;
+  if (anomalies > 0 && normals > 0) {
+    roc_ = roc_curve(scores_, labels_);
+    pr_ = pr_curve(scores_, labels_);
+    roc_auc_ = ecglens::roc_auc(scores_, labels_);
+    pr_auc_ = ecglens::pr_auc(scores_, labels_);
   }
+}
+
+bool Session::set_ort_reconstruction(const float* values, std::size_t count) {
+  if (!scored()) {
+    error_ = "ONNX Runtime Web: nothing scored to compare with";
+    return false;
+  }
+  if (count != normalized_.size()) {
+    error_ = "ONNX Runtime Web: " + std::to_string(count) + " reconstructed values for " +
+             std::to_string(normalized_.size()) + " input values";
+    return false;
+  }
+  const std::size_t per_beat = static_cast<std::size_t>(length()) * channels();
+  Scores scores(beat_count());
+  try {
+    for (std::size_t i = 0; i < beat_count(); ++i)
+      scores[i] = beat_loss(normalized(i), values + i * per_beat, per_beat, scorer_->loss());
+  } catch (const std::exception& e) {
+    error_ = std::string("ONNX Runtime Web: ") + e.what();
+    return false;
+  }
+  ort_reconstruction_.assign(values, values + count);
+  ort_scores_ = std::move(scores);
+  if (engine_ == Engine::Ort) {
+    scores_ = ort_scores_;
+    compute_curves();
+  }
+  return true;
+}
+
+bool Session::use_engine(Engine engine) {
+  if (engine == engine_) return true;
+  if (engine == Engine::Ort && !has_ort()) return false;
+  if (engine == Engine::Ort) {
+    core_scores_ = scores_;
+    scores_ = ort_scores_;
+  } else {
+    scores_ = core_scores_;
+  }
+  engine_ = engine;
+  compute_curves();
+  return true;
 }
 
 double Session::progress() const {
@@ -180,7 +232,8 @@ const float* Session::normalized(std::size_t beat) const {
 }
 
 const float* Session::reconstruction(std::size_t beat) const {
-  return reconstruction_.data() + beat * static_cast<std::size_t>(length()) * channels();
+  const auto& shown = engine_ == Engine::Ort ? ort_reconstruction_ : reconstruction_;
+  return shown.data() + beat * static_cast<std::size_t>(length()) * channels();
 }
 
 std::vector<float> Session::timestep_error(std::size_t beat) const {
@@ -270,6 +323,8 @@ nlohmann::json Session::state() const {
   j["loss"] = loss_name();
   j["channels"] = channels();
   j["engine_report"] = engine_report;
+  j["engine"] = engine_ == Engine::Ort ? "ort" : "core";
+  j["has_ort"] = has_ort();
   j["pca"] = {{"points", pca_.x.size()},
               {"variance", {pca_.variance[0], pca_.variance[1]}},
               {"explained", pca_.explained}};

@@ -111,6 +111,23 @@ class Session {
   // A line about the other engine, shown under the metrics.
   std::string engine_report;
 
+  // The engine whose reconstructions the scores shown (list, histogram,
+  // metrics, curves, export, the beat view) come from: the core, or ONNX
+  // Runtime Web once the page has passed its reconstructions in. Both are
+  // scored here with the model's own loss. The latent view stays the core's
+  // (the exported model outputs only the reconstruction). Any load goes
+  // back to the core.
+  enum class Engine { Core, Ort };
+  Engine engine() const { return engine_; }
+  // ORT's reconstructions of every scored beat, [beat][step][channel] as
+  // normalized_all(); false (and error()) when not scored or the size is off.
+  bool set_ort_reconstruction(const float* values, std::size_t count);
+  bool has_ort() const { return !ort_scores_.empty(); }
+  // Shows the scores of `engine`; false when Ort is asked before it ran.
+  bool use_engine(Engine engine);
+  // The core's own scores, whichever engine is shown.
+  const Scores& core_scores() const { return engine_ == Engine::Core ? scores_ : core_scores_; }
+
   // The latents of all beats in two dimensions (PCA), once scored.
   const LatentPca& pca() const { return pca_; }
 
@@ -122,6 +139,7 @@ class Session {
  private:
   void restart_scoring();
   void finish_scoring();
+  void compute_curves();
 
   std::unique_ptr<Scorer> scorer_;
   std::string model_name_;
@@ -137,6 +155,10 @@ class Session {
   std::vector<float> normalized_;
   std::vector<float> reconstruction_;
   std::vector<float> latent_;
+  Engine engine_ = Engine::Core;
+  Scores core_scores_;                       // kept while ORT's are shown
+  Scores ort_scores_;
+  std::vector<float> ort_reconstruction_;
   LatentPca pca_;
   std::size_t done_ = 0;
   double scoring_ms_ = 0;

@@ -120,10 +120,20 @@ void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
   }
   ImGui::Text("%zu of %zu beats flagged", s.flagged_count(), s.beat_count());
   if (ImGui::Button("Export scores CSV")) hooks.download_scores(s.scores_csv());
-  if (ImGui::Button("Compare with ONNX Runtime Web")) hooks.compare_with_ort(s.model_name());
+  using Engine = Session::Engine;
+  ImGui::Text("Engine");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("C++ core", s.engine() == Engine::Core) && s.use_engine(Engine::Core))
+    ui.order_dirty = true;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("ONNX Runtime Web", s.engine() == Engine::Ort)) {
+    if (s.use_engine(Engine::Ort)) ui.order_dirty = true;
+    else hooks.use_ort_engine(s.model_name());
+  }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Runs the model's .onnx export with ONNX Runtime Web (loaded only now)\n"
-                      "on the same beats and shows how far its scores are from the core's");
+    ImGui::SetTooltip("Runs the model's .onnx export with ONNX Runtime Web (loaded only now) on\n"
+                      "the same beats; the list, histogram and metrics then show its scores,\n"
+                      "with how far they are from the core's and how fast each engine is");
   if (!s.engine_report.empty()) ImGui::TextWrapped("%s", s.engine_report.c_str());
 
   if (auto c = s.confusion()) {

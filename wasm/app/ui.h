@@ -18,7 +18,9 @@ struct Hooks {
   std::function<void()> pick_model_file;
   std::function<void(const std::string& name)> load_bundled_model;
   std::function<void(const std::string& csv)> download_scores;
-  std::function<void(const std::string& model_name)> compare_with_ort;
+  // Runs the model's .onnx with ONNX Runtime Web on the scored beats and
+  // shows its scores (the page passes them in when done).
+  std::function<void(const std::string& model_name)> use_ort_engine;
   // Loads the demo beats and the demo model (or the first bundled one).
   std::function<void()> load_demo;
 };

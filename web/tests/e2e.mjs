@@ -16,8 +16,10 @@
 // `ecglens score` does (max |diff| <= 1e-5 against the CLI built for the
 // same instruction set); the confusion matrix at
 // moved thresholds is the native `ecglens eval --threshold X --json`'s; the
-// exported CSV has the CLI's rows; ONNX Runtime Web, run on the same beats,
-// agrees with the core (and both engines' speed is printed); the latent
+// exported CSV has the CLI's rows; the engine switch: ONNX Runtime Web,
+// loaded only when chosen, runs on the same beats, agrees with the core, and
+// the scores, flags, export, order and confusion shown are then its own
+// (both engines' speed is printed), and back to the core's; the latent
 // PCA view's coordinates are centred, uncorrelated, with the eigenvalues as
 // their variances; a malformed file shows the core's
 // FILE:LINE:COLUMN error and the page keeps working; no request leaves the
@@ -280,9 +282,13 @@ if (!haveData) {
     assert.ok(pca.explained > 0 && pca.explained <= 1 + 1e-12);
   });
 
-  await check('ONNX Runtime Web on the same beats agrees with the core', async () => {
-    const r = await page.evaluate(() => window.ecglens.compareWithOrt());
+  await check('engine switch: ONNX Runtime Web, loaded only when chosen, scores the beats shown', async () => {
+    assert.deepEqual(requests.filter((u) => u.includes('/ort/')), [], 'ORT Web is not loaded before it is chosen');
+    assert.equal((await state()).engine, 'core');
+    const coreScores = (await act('scores')).scores;
+    const r = await page.evaluate(() => window.ecglens.useOrtEngine());
     assert.ok(r, 'the bench model has an .onnx next to it');
+    assert.ok(requests.some((u) => u.includes('/ort/')), 'ORT Web is loaded now');
     console.log(`      ORT Web (1 thread) ${Math.round(r.beatsPerSecond)} beats/s, core ${Math.round(r.coreBeatsPerSecond)} beats/s ` +
                 `(core/ORT ${(r.coreBeatsPerSecond / r.beatsPerSecond).toFixed(2)}); max |score diff| ${r.maxScoreDiff.toExponential(3)}, ` +
                 `max |reconstruction diff| ${r.maxReconstructionDiff.toExponential(3)}`);
@@ -291,7 +297,46 @@ if (!haveData) {
     // from the native core by 1.6e-5 on these scores (about 1..2) as well.
     assert.ok(r.maxScoreDiff <= 5e-5, `scores differ by ${r.maxScoreDiff}`);
     assert.ok(r.maxReconstructionDiff <= 1e-4, `reconstructions differ by ${r.maxReconstructionDiff}`);
-    assert.match((await state()).engine_report, /ONNX Runtime Web \(1 thread\): \d+ beats\/s/);
+    const s = await state();
+    assert.equal(s.engine, 'ort');
+    assert.match(s.engine_report, /ONNX Runtime Web \(1 thread\): \d+ beats\/s/);
+    // The scores shown are ORT's: scored in wasm from ORT's reconstructions
+    // with the model's loss, as ort_engine.mjs scores them in JS.
+    const shown = (await act('scores')).scores;
+    let fromCore = 0, fromJs = 0;
+    shown.forEach((x, i) => {
+      fromCore = Math.max(fromCore, Math.abs(x - coreScores[i]));
+      fromJs = Math.max(fromJs, Math.abs(x - r.scores[i]) / Math.max(1, Math.abs(x)));
+    });
+    assert.ok(fromCore > 0 && fromCore <= 5e-5, `ORT scores shown differ from the core's by ${fromCore}`);
+    assert.ok(fromJs <= 1e-6, `wasm and JS losses of ORT's reconstructions differ by ${fromJs}`);
+    // The list, the export and the metrics follow them: flags and the
+    // confusion matrix recomputed here from the exported ORT scores.
+    const csv = parseCsv((await act('export')).csv);
+    const confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
+    csv.rows.forEach((row, i) => {
+      assert.ok(Math.abs(Number(row[2]) - shown[i]) <= 1e-6 * Math.max(1, shown[i]));
+      const flag = shown[i] > s.threshold;
+      assert.equal(row[3], flag ? '1' : '0');
+      const anomaly = row[4] === '1';  // ECG5000_TEST_binary.csv: 0 normal, 1 anomaly
+      confusion[anomaly ? (flag ? 'tp' : 'fn') : (flag ? 'fp' : 'tn')] += 1;
+    });
+    assert.deepEqual(s.confusion, confusion);
+    await act('sort', { column: 2, descending: true });
+    const order = (await act('order')).order;
+    for (let i = 1; i < order.length; ++i) assert.ok(shown[order[i - 1]] >= shown[order[i]]);
+    // Back to the core: its own scores again, the comparison still shown;
+    // ORT again reuses its run (no second run, so at once).
+    assert.equal((await act('engine', { name: 'core' })).ok, true);
+    assert.deepEqual((await act('scores')).scores, coreScores);
+    const back = await state();
+    assert.equal(back.engine, 'core');
+    assert.equal(back.engine_report, s.engine_report);
+    assert.equal((await act('engine', { name: 'ort' })).ok, true);
+    assert.equal((await state()).engine, 'ort');
+    assert.deepEqual((await act('scores')).scores, shown);
+    assert.equal((await act('engine', { name: 'core' })).ok, true);
+    assert.equal((await act('engine', { name: 'gpu' })).ok, false);
   });
 }
 
