@@ -9,6 +9,10 @@ namespace ecglens::cli {
 
 void InputOptions::add_to(CLI::App& app, const char* what) {
   app.add_option("-i,--input", path, what)->required()->check(CLI::ExistingFile);
+  add_read_options(app);
+}
+
+void InputOptions::add_read_options(CLI::App& app) {
   app.add_option("--format", format, "File format")
       ->check(CLI::IsMember({"auto", "csv", "tsv", "txt", "arff", "ts"}))
       ->capture_default_str();

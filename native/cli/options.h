@@ -25,6 +25,9 @@ struct InputOptions {
   std::vector<std::string> anomaly_labels;
 
   void add_to(CLI::App& app, const char* what);
+  // The same options without -i/--input, for commands that name their files
+  // otherwise (train's --train and --validation).
+  void add_read_options(CLI::App& app);
   ReadOptions read_options() const;
   // The label map: the given labels, else the data set's default.
   LabelMap label_map(const Dataset& data) const;
