@@ -144,8 +144,9 @@ async function checkDemoScored(loads) {
   assert.equal(c.tp + c.fn, 100);
   assert.equal(c.fp + c.tn, 400);
   assert.equal(c.tp + c.fp, s.flagged);
+  // (the core's areas may pass 1 by float rounding: 1.0000000000000007 seen)
   for (const m of ['accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'pr_auc'])
-    assert.ok(s.metrics[m] >= 0 && s.metrics[m] <= 1, `${m} = ${s.metrics[m]}`);
+    assert.ok(s.metrics[m] >= 0 && s.metrics[m] <= 1 + 1e-12, `${m} = ${s.metrics[m]}`);
   const scores = (await act('scores')).scores;
   assert.equal(scores.length, 500);
   assert.ok(scores.every((x) => Number.isFinite(x) && x >= 0));
@@ -176,9 +177,13 @@ await check('the demo action of the test interface does what the Demo button doe
   await page.evaluate(() => window.ecglens.loadModel('bench_lstm_ae.ecgw'));
   const loads = (await state()).loads + 2;
   assert.equal((await act('demo')).ok, true);
-  await checkDemoScored(loads);
+  try {
+    await checkDemoScored(loads);
+  } finally {
+    // The checks below score with the benchmark fixture, as the CLI does.
+    await page.evaluate(() => window.ecglens.loadModel('bench_lstm_ae.ecgw'));
+  }
   // Any other load clears the line saying what the demo loaded.
-  await page.evaluate(() => window.ecglens.loadModel('bench_lstm_ae.ecgw'));
   assert.equal((await state()).demo_note, '');
 });
 
