@@ -78,15 +78,16 @@ bench-train:
 	cmake --build $(BUILD) --target bench_train -j$(JOBS)
 	native/bench/compare_train.sh $(BUILD)/native/bench/bench_train $(DATA)
 
-# Until the browser page lands, the main job scores the ECG5000 test split
-# with the benchmark model of the test fixtures (untrained seeded weights).
-RUN_MODEL ?= tests/fixtures/golden/bench_lstm_ae.ecgw
-run: build data
+# The main job: build everything, show what the bundled demo model does on the
+# bundled synthetic beats (no download needed), then serve the browser app with
+# the bundled models. ECG5000 is optional here.
+RUN_MODEL ?= models/demo_synthetic_lstm_ae.ecgw
+RUN_BEATS ?= models/demo_synthetic_test.csv
+run: build
 	$(BUILD)/native/cli/ecglens info $(RUN_MODEL)
-	$(BUILD)/native/cli/ecglens score -m $(RUN_MODEL) -i $(DATA)/ECG5000_TEST_binary.csv \
-	  -t 1 --progress -o $(BUILD)/scores.csv
-	@echo "scores written to $(BUILD)/scores.csv"
+	$(BUILD)/native/cli/ecglens eval -m $(RUN_MODEL) -i $(RUN_BEATS)
 	$(MAKE) wasm
+	@echo "serving the browser app: open http://localhost:$(PORT)/ (Ctrl-C stops)"
 	node web/serve.mjs $(WASM_BUILD)/web --port $(PORT)
 
 data:

@@ -1,7 +1,9 @@
 # Run at build time (cmake -P): copies the page (web/*.html, *.js) and the
 # models to serve into OUT_DIR, and writes OUT_DIR/models/index.json, the
 # list the page offers. Models: every SOURCE_DIR/models/*.ecgw (and the
-# .onnx beside it) present now, plus the untrained benchmark fixture. The
+# .onnx beside it) present now, plus the untrained benchmark fixture. A model
+# with no .onnx beside it is exported with NATIVE_CLI (`ecglens export`), when
+# given, so ONNX Runtime Web can run every bundled model. The
 # demo beats (models/demo_synthetic_test.csv) go to OUT_DIR/demo/ for the
 # page's Demo button.
 file(MAKE_DIRECTORY "${OUT_DIR}/models")
@@ -19,6 +21,12 @@ foreach(model IN LISTS models)
   file(COPY "${model}" DESTINATION "${OUT_DIR}/models")
   if(EXISTS "${dir}/${stem}.onnx")
     file(COPY "${dir}/${stem}.onnx" DESTINATION "${OUT_DIR}/models")
+  elseif(NATIVE_CLI AND EXISTS "${NATIVE_CLI}")
+    execute_process(COMMAND "${NATIVE_CLI}" export -m "${model}" -o "${OUT_DIR}/models/${stem}.onnx"
+                    RESULT_VARIABLE exported)
+    if(NOT exported EQUAL 0)
+      message(FATAL_ERROR "ecglens export failed for ${model}")
+    endif()
   endif()
   list(APPEND names "\"${name}\"")
 endforeach()
