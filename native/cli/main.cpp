@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
     actions[sub] = adder(*sub);
   };
   add("info", "Show what a weights file holds", ecglens::cli::add_info);
-  add("train", "Train an autoencoder on ECG5000's normal beats (protocol split) into a weights file",
+  add("train",
+      "Train an autoencoder on normal beats (ECG5000's protocol split, or --train FILE) "
+      "into a weights file",
       ecglens::cli::add_train);
   add("score", "Score beats: CSV of score, flag and label per beat (streams large files)",
       ecglens::cli::add_score);
