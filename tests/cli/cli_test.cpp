@@ -1,6 +1,5 @@
 // The ecglens command line, run as a user runs it: exit codes, messages, and
 // scores that agree with the core called in-process.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 #include "ecglens/data/labels.h"
 #include "ecglens/eval/evaluation.h"
 #include "ecglens/model/scorer.h"
+#include "run_cli.h"
 #include "test_paths.h"
 
 namespace ecglens {
@@ -28,21 +28,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct CliResult {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-CliResult run(const std::string& args) {
-  const std::string command = std::string(ECGLENS_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using test::CliResult;
+CliResult run(const std::string& args) { return test::run_cli(args); }
 
 std::string model_path() { return test::fixture("golden/bench_lstm_ae.ecgw").string(); }
 

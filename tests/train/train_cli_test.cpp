@@ -1,7 +1,6 @@
 // `ecglens train` run as a user runs it: a model that `info` and `eval` read,
 // --resume that continues a checkpoint to the same weights as one run, and
 // clear errors for bad options. Needs ECG5000 (skips without it).
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "ecglens/io/weights_file.h"
+#include "run_cli.h"
 #include "test_paths.h"
 
 namespace ecglens {
@@ -20,21 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct CliResult {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-CliResult run(const std::string& args) {
-  const std::string command = std::string(ECGLENS_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using test::CliResult;
+CliResult run(const std::string& args) { return test::run_cli(args); }
 
 class TrainCli : public ::testing::Test {
  protected:

@@ -4,7 +4,6 @@
 // thresholds, resume works as for ECG5000, bad option combinations exit 2
 // and a malformed file gives the reader's file:line:column error (exit 1).
 // Needs no external data: the beats are written by the test.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -19,6 +18,7 @@
 #include "ecglens/data/beat_reader.h"
 #include "ecglens/io/weights_file.h"
 #include "ecglens/model/scorer.h"
+#include "run_cli.h"
 
 namespace ecglens {
 namespace {
@@ -26,21 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct CliResult {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-CliResult run(const std::string& args) {
-  const std::string command = std::string(ECGLENS_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using test::CliResult;
+CliResult run(const std::string& args) { return test::run_cli(args); }
 
 constexpr int kLength = 24;
 
