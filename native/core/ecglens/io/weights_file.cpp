@@ -18,15 +18,6 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 using namespace weights_rules;
 
-[[noreturn]] void fail(const std::string& source, const std::string& message) {
-  throw WeightsError(source, "", message);
-}
-
-[[noreturn]] void fail_tensor(const std::string& source, const std::string& tensor,
-                              const std::string& message) {
-  throw WeightsError(source, tensor, message);
-}
-
 // Little-endian integers assembled byte by byte, so the result does not
 // depend on the host's byte order or on alignment.
 std::uint32_t load_u32(const unsigned char* p) {

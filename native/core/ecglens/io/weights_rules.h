@@ -8,8 +8,19 @@
 #include <string>
 
 #include "ecglens/io/weights_file.h"
+#include "ecglens/util/error.h"
 
 namespace ecglens::weights_rules {
+
+// The errors of both directions: the file (or the name a byte buffer goes by)
+// and, where one is at fault, the tensor.
+[[noreturn]] inline void fail(const std::string& source, const std::string& message) {
+  throw WeightsError(source, "", message);
+}
+[[noreturn]] inline void fail_tensor(const std::string& source, const std::string& tensor,
+                                     const std::string& message) {
+  throw WeightsError(source, tensor, message);
+}
 
 // Preamble: magic[8], version u32, reserved u32, header length u64.
 inline constexpr char kMagic[8] = {'E', 'C', 'G', 'L', 'E', 'N', 'S', 'W'};

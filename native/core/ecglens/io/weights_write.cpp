@@ -19,15 +19,6 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 using namespace weights_rules;
 
-[[noreturn]] void fail(const std::string& source, const std::string& message) {
-  throw WeightsError(source, "", message);
-}
-
-[[noreturn]] void fail_tensor(const std::string& source, const std::string& tensor,
-                              const std::string& message) {
-  throw WeightsError(source, tensor, message);
-}
-
 // Little-endian, byte by byte, whatever the host's byte order.
 void store_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xffu));

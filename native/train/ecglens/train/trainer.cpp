@@ -272,13 +272,18 @@ void read_tensors(const WeightsFile& file, const Parameters<float>& p, const std
 }
 }  // namespace
 
-WeightsFile Trainer::checkpoint() const {
+WeightsFile Trainer::described_file() const {
   WeightsFile w;
   w.architecture = options_.architecture.to_json();
   w.normalization = {{"per_beat", ecglens::to_string(options_.normalization)}};
   w.loss = ecglens::to_string(options_.loss);
   w.hyperparameters = options_.to_json();
   w.provenance = provenance_;
+  return w;
+}
+
+WeightsFile Trainer::checkpoint() const {
+  WeightsFile w = described_file();
   const auto& p = net_.parameters();
   add_tensors(w.tensors, p, "", p.values());
   add_tensors(w.tensors, p, "best.", best_params_);
@@ -344,12 +349,7 @@ void Trainer::restore(const WeightsFile& file) {
 }
 
 WeightsFile Trainer::model_file() const {
-  WeightsFile w;
-  w.architecture = options_.architecture.to_json();
-  w.normalization = {{"per_beat", ecglens::to_string(options_.normalization)}};
-  w.loss = ecglens::to_string(options_.loss);
-  w.hyperparameters = options_.to_json();
-  w.provenance = provenance_;
+  WeightsFile w = described_file();
   add_tensors(w.tensors, net_.parameters(), "", best_params_);
 
   // Presets from the validation normals, scored exactly as `ecglens score` will.

@@ -105,6 +105,10 @@ class Trainer {
   void write_curve_csv(const std::string& path) const;
 
  private:
+  // A weights file with the header both checkpoint() and model_file() carry:
+  // architecture, normalisation, loss, options and provenance; no tensors.
+  WeightsFile described_file() const;
+
   TrainOptions options_;
   int length_;
   std::vector<float> train_, validation_;          // normalised
