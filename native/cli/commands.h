@@ -20,5 +20,6 @@ Action add_score(CLI::App& app);
 Action add_eval(CLI::App& app);
 Action add_export(CLI::App& app);
 Action add_synth(CLI::App& app);
+Action add_baseline(CLI::App& app);
 
 }  // namespace ecglens::cli

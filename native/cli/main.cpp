@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       ecglens::cli::add_export);
   add("synth", "Write synthetic ECG beats with labelled anomaly types as CSV",
       ecglens::cli::add_synth);
+  add("baseline", "The protocol's simple baselines (mean, PCA, nearest neighbours) on ECG5000",
+      ecglens::cli::add_baseline);
 
   try {
     app.parse(argc, argv);
