@@ -2,7 +2,6 @@
 // neighbours; PROTOCOL.md) on ECG5000's split, evaluated with the same code
 // as `ecglens eval`, so their rows stand beside the models'.
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 #include "commands.h"
@@ -10,6 +9,7 @@
 #include "ecglens/train/baselines.h"
 #include "ecglens/train/ecg5000.h"
 #include "ecglens/util/error.h"
+#include "options.h"
 
 #ifndef ECGLENS_DEFAULT_DATA_DIR
 #define ECGLENS_DEFAULT_DATA_DIR "../shared/data/ecg5000"
@@ -79,12 +79,7 @@ int run_baseline(const BaselineOptions& o) {
                           {"test", split.test}};
     j["score"] = "squared Euclidean distance";
     j["baselines"] = rows;
-    if (o.json == "-") {
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::ofstream f(o.json);
-      if (!(f << j.dump(2) << "\n")) throw Error(o.json + ": cannot write");
-    }
+    write_json(j, o.json);
   }
   return 0;
 }

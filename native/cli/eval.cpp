@@ -1,7 +1,6 @@
 // ecglens eval: score labelled beats and report the protocol's metrics
 // (PROTOCOL.md): ROC-AUC, PR-AUC, separation, and the confusion matrix with
 // its metrics at a leak-free threshold; label-tuned rows kept apart.
-#include <fstream>
 #include <iostream>
 
 #include "commands.h"
@@ -80,12 +79,7 @@ int run_eval(const EvalOptions& o) {
     j["thresholds"] = nlohmann::json::object();
     for (const auto& [name, value] : presets.values) j["thresholds"][name] = value;
     j["evaluation"] = to_json(e);
-    if (o.json == "-") {
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::ofstream f(o.json);
-      if (!(f << j.dump(2) << "\n")) throw Error(o.json + ": cannot write");
-    }
+    write_json(j, o.json);
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 #include "options.h"
 
 #include <charconv>
+#include <fstream>
+#include <iostream>
 
 #include "ecglens/data/resample.h"
 #include "ecglens/util/error.h"
@@ -72,6 +74,15 @@ std::optional<ThresholdChoice> resolve_threshold(const std::string& spec,
   for (const auto& [name, v] : presets.values) known += (known.empty() ? "" : ", ") + name;
   throw Error("threshold '" + spec + "' is neither a number nor a preset of this model" +
               (known.empty() ? std::string(" (it has none)") : " (presets: " + known + ")"));
+}
+
+void write_json(const nlohmann::json& json, const std::string& path) {
+  if (path == "-") {
+    std::cout << json.dump(2) << "\n";
+    return;
+  }
+  std::ofstream f(path);
+  if (!(f << json.dump(2) << "\n")) throw Error(path + ": cannot write");
 }
 
 }  // namespace ecglens::cli

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "ecglens/data/beat_reader.h"
 #include "ecglens/data/dataset.h"
@@ -47,5 +48,9 @@ struct ThresholdChoice {
 // Returns nothing when no threshold is known, so the caller can say what to do.
 std::optional<ThresholdChoice> resolve_threshold(const std::string& spec,
                                                  const Thresholds& presets);
+
+// Writes `json`, indented, to PATH, or to stdout when PATH is "-"; throws
+// ecglens::Error naming PATH when it cannot be written.
+void write_json(const nlohmann::json& json, const std::string& path);
 
 }  // namespace ecglens::cli
