@@ -104,10 +104,10 @@ void Session::restart_scoring() {
   reconstruction_.assign(values, 0.0f);
   latent_.assign(scorer_ ? n * static_cast<std::size_t>(scorer_->model().latent_size()) : 0, 0.0f);
   pca_ = LatentPca();
-  if (scorer_ && data_ && data_->channels != scorer_->model().channels()) {
+  unscorable_ = scorer_ && data_ && data_->channels != scorer_->model().channels();
+  if (unscorable_) {
     error_ = data_name_ + ": beats have " + std::to_string(data_->channels) +
              " channel(s) but the model expects " + std::to_string(scorer_->model().channels());
-    done_ = n;  // nothing to score
   }
 }
 
@@ -118,18 +118,22 @@ void Session::score_some(double budget_ms) {
   const std::size_t per_beat = static_cast<std::size_t>(length()) * channels();
   const std::size_t tile = static_cast<std::size_t>(scorer_->model().tile());
   try {
-    while (done_ < beat_count()) {
+    for (int tiles = 1; done_ < beat_count(); ++tiles) {
       const std::size_t count = std::min(tile, beat_count() - done_);
       const std::size_t latent_size = static_cast<std::size_t>(scorer_->model().latent_size());
       scorer_->score(data_->beat(done_), count, length(), scores_.data() + done_,
                      normalized_.data() + done_ * per_beat, reconstruction_.data() + done_ * per_beat,
                      latent_.data() + done_ * latent_size);
       done_ += count;
-      if (std::chrono::duration<double, std::milli>(clock::now() - start).count() > budget_ms) break;
+      // Stop when the next tile, taking as long as the ones so far, would
+      // end past the budget.
+      const double elapsed = std::chrono::duration<double, std::milli>(clock::now() - start).count();
+      if (elapsed * (tiles + 1) / tiles > budget_ms) break;
     }
   } catch (const std::exception& e) {
     error_ = e.what();
-    done_ = beat_count();
+    unscorable_ = true;  // no half-scored results are shown as scored
+    return;
   }
   scoring_ms_ += std::chrono::duration<double, std::milli>(clock::now() - start).count();
   if (scoring_ms_ > 0) beats_per_second_ = done_ / (scoring_ms_ / 1000.0);

@@ -41,11 +41,14 @@ class Session {
   bool load_model(std::string_view bytes, const std::string& name);
   bool load_data(std::string_view bytes, const std::string& name);
 
-  // Scores beats until about budget_ms milliseconds have passed (at least
-  // one tile). Call once per frame; does nothing when nothing is pending.
+  // Scores tiles of beats while the next one is expected to end within
+  // budget_ms milliseconds (at least one tile). Call once per frame; does
+  // nothing when nothing is pending.
   void score_some(double budget_ms);
-  bool scoring() const { return scorer_ && data_ && done_ < beat_count(); }
-  bool scored() const { return scorer_ && data_ && beat_count() > 0 && done_ == beat_count(); }
+  bool scoring() const { return scorer_ && data_ && !unscorable_ && done_ < beat_count(); }
+  bool scored() const {
+    return scorer_ && data_ && !unscorable_ && beat_count() > 0 && done_ == beat_count();
+  }
   double progress() const;
   double beats_per_second() const { return beats_per_second_; }
 
@@ -161,6 +164,7 @@ class Session {
   std::vector<float> ort_reconstruction_;
   LatentPca pca_;
   std::size_t done_ = 0;
+  bool unscorable_ = false;  // these beats cannot be scored by this model (error() says why)
   double scoring_ms_ = 0;
   double beats_per_second_ = 0;
 
