@@ -9,6 +9,8 @@
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each
 #   make bench      inference speed against ONNX Runtime, as ratios
 #   make bench-train  training speed against PyTorch (one epoch), as a ratio
+#   make bench-web  the browser app: wasm core against ONNX Runtime Web in
+#                   headless Chromium, page start to ECG5000 scored, size
 #   make goldens    regenerate the PyTorch fixtures (needs tools/setup.sh --ref)
 
 BUILD ?= build
@@ -19,7 +21,7 @@ DATA ?= $(abspath ../shared/data/ecg5000)
 WASM_BUILD ?= build-wasm
 PORT ?= 8080
 
-.PHONY: all deps build test sanitize fuzz bench bench-train goldens run data clean wasm test-wasm
+.PHONY: all deps build test sanitize fuzz bench bench-train bench-web goldens run data clean wasm test-wasm
 
 all: build
 
@@ -77,6 +79,11 @@ bench-train:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_BENCH=ON -DECGLENS_DATA_DIR=$(DATA)
 	cmake --build $(BUILD) --target bench_train -j$(JOBS)
 	native/bench/compare_train.sh $(BUILD)/native/bench/bench_train $(DATA)
+
+# Figures, not tests (native/bench/README.md, "In the browser").
+bench-web: wasm
+	NODE_PATH=$(abspath node_modules) node web/tests/bench.mjs --web $(WASM_BUILD)/web \
+	  --beats $(DATA)/ECG5000_TEST_binary.csv
 
 # The main job: build everything, show what the bundled demo model does on the
 # bundled synthetic beats (no download needed), then serve the browser app with

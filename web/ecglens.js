@@ -3,13 +3,40 @@
 // bytes into wasm memory (nothing is uploaded), fetches the bundled models
 // from this page's own origin, triggers downloads, and exposes the test
 // interface window.ecglens = { state(), act(name, args), loadData(...),
-// loadModel(...), loadDemo(), useOrtEngine() } that the end-to-end tests
-// drive.
+// loadModel(...), loadDemo(), useOrtEngine(), marks() } that the end-to-end
+// tests and the browser benchmark (web/tests/bench.mjs) drive.
 'use strict';
 
 (function () {
   const status = document.getElementById('status');
   const setStatus = (text) => { status.textContent = text; };
+
+  // Page start, as steps in milliseconds since navigation (window.ecglens.marks()).
+  const marks = {};
+  const mark = (name) => { if (!(name in marks)) marks[name] = performance.now(); };
+
+  // Everything the app needs at start is requested at once, before app.js
+  // has even arrived: the wasm is compiled while it streams in, and the model
+  // list and the first model download meanwhile. ?model=NAME picks the model
+  // the page starts with (default: the first one the page serves).
+  // (A server that does not send app.wasm as application/wasm gets the
+  // non-streaming compile.)
+  const wasmModule = WebAssembly.compileStreaming(fetch('app.wasm', { credentials: 'same-origin' }))
+    .catch(() => fetch('app.wasm').then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
+  wasmModule.then(() => mark('wasm compiled'), () => {});
+  const startModel = fetch('models/index.json')
+    .then((r) => { if (!r.ok) throw new Error('models/index.json: HTTP ' + r.status); return r.json(); })
+    .then(async (names) => {
+      const wanted = new URLSearchParams(location.search).get('model');
+      const name = wanted && names.includes(wanted) ? wanted : names[0];
+      const bytes = name ? await fetchBytes('models/' + encodeURIComponent(name)) : null;
+      mark('model fetched');
+      return { names, name, bytes };
+    });
+  startModel.catch(() => {});  // reported by ready()
+
+  let readyResolve;
+  const ready = new Promise((resolve) => { readyResolve = resolve; });
 
   // Calls an exported C function with a byte buffer and a name.
   function passBytes(fn, bytes, name) {
@@ -31,11 +58,17 @@
     });
   }
 
-  // A weights file by its extension, anything else is beats.
+  // A weights file by its extension, anything else is beats. A file picked
+  // or dropped while the page is still starting waits for the app (and the
+  // model it starts with).
   async function loadFile(file) {
     const bytes = await readFile(file);
     const isModel = /\.ecgw$/i.test(file.name);
-    return passBytes(isModel ? 'ecglens_load_model' : 'ecglens_load_data', bytes, file.name);
+    mark(isModel ? 'model file read' : 'beats read');
+    await ready;
+    const ok = passBytes(isModel ? 'ecglens_load_model' : 'ecglens_load_data', bytes, file.name);
+    mark(isModel ? 'model file loaded' : 'beats loaded');
+    return ok;
   }
 
   async function fetchBytes(url) {
@@ -144,8 +177,6 @@
     return result;
   }
 
-  let readyResolve;
-  const ready = new Promise((resolve) => { readyResolve = resolve; });
 
   // Called by the wasm app (main.cpp, through EM_ASM).
   window.ecglensShell = {
@@ -162,14 +193,17 @@
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     },
     loadDemo() { loadDemo(); },
+    scored() { mark('beats scored'); },
     useOrtEngine(name) { useOrtEngine(name).catch((e) => setStatus('ONNX Runtime Web: ' + e)); },
     async ready() {
+      mark('app started');
       setStatus('');
       try {
-        const names = await (await fetch('models/index.json')).json();
+        const { names, name, bytes } = await startModel;
         Module.ccall('ecglens_set_bundled_models', null, ['string'], [JSON.stringify(names)]);
         bundledModels = names;
-        if (names.length > 0) await loadBundledModel(names[0]);
+        if (name) passBytes('ecglens_load_model', bytes, name);
+        mark('model loaded');
       } catch (e) {
         setStatus('no bundled models: ' + e);
       }
@@ -189,6 +223,7 @@
     loadModel: loadBundledModel,
     loadDemo,
     useOrtEngine: () => useOrtEngine(window.ecglens.state().model),
+    marks: () => ({ ...marks }),
   };
 
   window.Module = {
@@ -197,5 +232,13 @@
     printErr: (text) => console.warn(text),
     setStatus: (text) => { if (text) setStatus(text); },
     onAbort: (what) => setStatus('ecglens stopped: ' + what),
+    // The module compiled above (Emscripten calls this instead of fetching
+    // app.wasm itself; {} says the instance arrives through the callback).
+    instantiateWasm(imports, receiveInstance) {
+      wasmModule.then((module) => WebAssembly.instantiate(module, imports)
+        .then((instance) => receiveInstance(instance, module)))
+        .catch((e) => setStatus('ecglens could not start: ' + e));
+      return {};
+    },
   };
 })();

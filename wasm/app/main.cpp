@@ -26,15 +26,21 @@ EM_JS(void, js_load_bundled_model, (const char* name),
 EM_JS(void, js_download, (const char* filename, const char* text),
       { window.ecglensShell.download(UTF8ToString(filename), UTF8ToString(text)); });
 EM_JS(void, js_shell_ready, (), { window.ecglensShell.ready(); });
+EM_JS(void, js_scored, (), { window.ecglensShell.scored(); });
 EM_JS(void, js_load_demo, (), { window.ecglensShell.loadDemo(); });
 EM_JS(void, js_use_ort_engine, (const char* model),
       { window.ecglensShell.useOrtEngine(UTF8ToString(model)); });
 
 namespace {
 
-// Milliseconds of scoring per frame: enough to score ECG5000's 4,500 test
-// beats in about a second, short enough that the page stays responsive.
-constexpr double kScoringBudgetMs = 12.0;
+// While beats are being scored, each animation frame scores for about
+// kScoringBudgetMs and only every kDrawWhileScoringMs is a frame drawn (the
+// progress bar moves at 4 frames per second). Drawing a frame (ImGui on
+// WebGL, on the CPU where the browser has no GPU) can take as long as a
+// slice of scoring: drawing every frame left scoring half the time or less.
+// Input that arrives meanwhile is handled at the next drawn frame.
+constexpr double kScoringBudgetMs = 40.0;
+constexpr double kDrawWhileScoringMs = 250.0;
 
 struct App {
   GLFWwindow* window = nullptr;
@@ -42,6 +48,7 @@ struct App {
   ecglens::app::UiState ui;
   ecglens::app::Hooks hooks;
   std::string reply;  // the last string handed to JavaScript
+  double drawn_at = 0;  // when the last frame was drawn (emscripten_get_now)
   float pixel_ratio = 1.0f;
   int width = 0, height = 0;  // canvas pixels
 };
@@ -72,8 +79,13 @@ void fit_canvas(App& app) {
 
 void frame() {
   App& app = *g_app;
-  fit_canvas(app);
+  const bool was_scoring = app.session.scoring();
   app.session.score_some(kScoringBudgetMs);
+  if (was_scoring && app.session.scored()) js_scored();
+  const double now = emscripten_get_now();
+  if (app.session.scoring() && now - app.drawn_at < kDrawWhileScoringMs) return;
+  app.drawn_at = now;
+  fit_canvas(app);
   if (app.session.scored() && app.ui.order.size() != app.session.beat_count()) app.ui.order_dirty = true;
 
   ImGui_ImplOpenGL3_NewFrame();

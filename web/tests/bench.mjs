@@ -1,0 +1,175 @@
+// Browser benchmark: the wasm core against ONNX Runtime Web in the same
+// headless Chromium, the same page, the same model and the same beats.
+// Nothing here is a test; it prints figures (see native/bench/README.md).
+//
+//   node web/tests/bench.mjs --web build-wasm/web
+//        --beats ../shared/data/ecg5000/ECG5000_TEST_binary.csv
+//        [--model ecg5000_lstm_ae.ecgw] [--rounds 5] [--starts 5] [--ort-batches 256,4500]
+//
+// Prints:
+//   - page start: from navigation to every beat scored, as a user sees it:
+//     the page opened with ?model=MODEL, the beats file picked through the
+//     file input as soon as the page has one (the page queues it until the
+//     app is ready), scored in the page's own per-frame chunks. Best and
+//     median of --starts fresh pages, with the steps' times (0: skipped).
+//   - throughput: on one page, the core (all beats in one call,
+//     ecglens_time_scoring) and ORT Web (1 thread, the model's .onnx, each
+//     batch size in --ort-batches) timed in alternating rounds, each keeping
+//     its best round; beats/s of each and the ratio core / best ORT.
+//   - size: the bytes of app.wasm + app.js + ecglens.js + index.html, the
+//     page's own code before any model (ORT Web's files load only when the
+//     user switches engines and are not counted).
+// Exits 77 when Chromium or playwright-core is missing.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+import { serve } from '../serve.mjs';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
+  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1] ?? '']);
+  return pairs;
+}, []));
+const CHROMIUM = '/usr/bin/chromium';
+const WEB = args.web || 'build-wasm/web';
+const BEATS = args.beats || '../shared/data/ecg5000/ECG5000_TEST_binary.csv';
+const MODEL = args.model || 'ecg5000_lstm_ae.ecgw';
+const ROUNDS = Number(args.rounds || 5);
+const STARTS = Number(args.starts ?? 5);
+const ORT_BATCHES = (args['ort-batches'] || '256,4500').split(',').map(Number);
+
+let chromium;
+try {
+  const require = createRequire(path.join(process.cwd(), 'noop.js'));
+  const paths = [process.cwd(), ...(process.env.NODE_PATH || '').split(':').filter(Boolean)];
+  ({ chromium } = require(require.resolve('playwright-core', { paths })));
+} catch (e) {
+  console.log('SKIP: playwright-core is not installed (tools/setup.sh installs it)');
+  process.exit(77);
+}
+if (!fs.existsSync(CHROMIUM)) {
+  console.log(`SKIP: ${CHROMIUM} is missing (tools/setup.sh installs it)`);
+  process.exit(77);
+}
+for (const [what, file] of [['beats', BEATS], ['page', path.join(WEB, 'app.wasm')],
+                            ['model', path.join(WEB, 'models', MODEL)]]) {
+  if (!fs.existsSync(file)) {
+    console.error(`no ${what} at ${file}`);
+    process.exit(2);
+  }
+}
+
+const best = (xs) => Math.min(...xs);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const fmt = (x) => Math.round(x).toLocaleString('en-US');
+
+const server = await serve(WEB, 0);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
+         '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+
+// One page start: navigation to all beats scored, in the page's clock
+// (performance.now() counts from the navigation's start).
+async function pageStart() {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${origin}/?model=${encodeURIComponent(MODEL)}`, { waitUntil: 'commit' });
+  await page.setInputFiles('#data-file', BEATS);
+  const t = await page.evaluate(async () => {
+    await window.ecglens.ready;
+    for (;;) {
+      const s = window.ecglens.state();
+      if (s.error) throw new Error(s.error);
+      const marks = window.ecglens.marks();
+      if ('beats scored' in marks && s.scored && s.beats > 0)
+        return { scored: marks['beats scored'], beats: s.beats, model: s.model, inPage: s.beats_per_second, marks };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  });
+  if (errors.length) throw new Error(errors.join('\n'));
+  await context.close();
+  return t;
+}
+
+console.log(`ecglens browser benchmark: ${MODEL} on ${path.basename(BEATS)}, Chromium headless`);
+const starts = [];
+for (let r = 0; r < STARTS; ++r) starts.push(await pageStart());
+if (STARTS > 0) {
+  const s0 = starts[0];
+  if (s0.model !== MODEL) throw new Error(`the page scored with ${s0.model}, not ${MODEL}`);
+  const ms = (key) => starts.map((s) => key(s));
+  console.log(`\npage start, navigation -> ${s0.beats} beats scored (${STARTS} fresh pages):`);
+  console.log(`  best ${fmt(best(ms((s) => s.scored)))} ms, median ${fmt(median(ms((s) => s.scored)))} ms`);
+  const steps = Object.keys(s0.marks).sort((a, b) => s0.marks[a] - s0.marks[b]);
+  console.log(`  steps (median ms since navigation): ` +
+              steps.map((k) => `${k} ${fmt(median(ms((s) => s.marks[k])))}`).join(', '));
+  // The file input's transfer from this script into the page is the test
+  // harness's cost, not the page's: the sum below leaves it out.
+  const own = (s) => s.marks['model loaded'] +
+    (s.marks['beats scored'] - Math.max(s.marks['beats read'], s.marks['model loaded']));
+  console.log(`  page ready (wasm compiled, model fetched and loaded) + beats parsed and scored, ` +
+              `without the file's transfer: best ${fmt(best(ms(own)))} ms, median ${fmt(median(ms(own)))} ms`);
+  console.log(`  scoring in the page's frames: ${fmt(median(ms((s) => s.inPage)))} beats/s (median)`);
+}
+
+// Throughput on one page: both engines on the beats it scored.
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const page = await context.newPage();
+await page.goto(`${origin}/?model=${encodeURIComponent(MODEL)}`);
+await page.setInputFiles('#data-file', BEATS);
+await page.evaluate(async () => {
+  await window.ecglens.ready;
+  while (!window.ecglens.state().scored) await new Promise((resolve) => setTimeout(resolve, 5));
+});
+const rounds = await page.evaluate(async ([model, rounds, batches]) => {
+  const { runOrt } = await import('./ort_engine.mjs');
+  const st = window.ecglens.state();
+  const per = st.length * st.channels, count = st.beats;
+  const view = (fn, n) => new Float32Array(Module.HEAPF32.buffer, Module.ccall(fn, 'number', [], []), n).slice();
+  const beats = view('ecglens_normalized', count * per);
+  const coreReconstruction = view('ecglens_reconstruction', count * per);
+  const coreScores = view('ecglens_scores', count);
+  const onnxUrl = 'models/' + encodeURIComponent(model.replace(/\.ecgw$/i, '.onnx'));
+  const ort = (batch) => runOrt({ onnxUrl, beats, count, length: st.length, channels: st.channels,
+                                  loss: st.loss, coreReconstruction, coreScores, batch });
+  const core = () => Module.ccall('ecglens_time_scoring', 'number', [], []);
+  core();
+  const warm = await ort(batches[0]);  // loads ORT Web and creates its session
+  const out = { core: [], ort: Object.fromEntries(batches.map((b) => [b, []])), count,
+                maxScoreDiff: warm.maxScoreDiff };
+  for (let r = 0; r < rounds; ++r) {
+    out.core.push(core());
+    for (const b of batches) out.ort[b].push((await ort(b)).ms);
+  }
+  return out;
+}, [MODEL, ROUNDS, ORT_BATCHES]);
+await context.close();
+await browser.close();
+server.close();
+
+const rate = (msList) => rounds.count / (best(msList) / 1000);
+const coreRate = rate(rounds.core);
+console.log(`\nthroughput, ${rounds.count} beats, best of ${ROUNDS} alternating rounds (1 thread each):`);
+console.log(`  wasm core (all beats in one call): ${fmt(coreRate)} beats/s`);
+let bestOrt = 0;
+for (const b of ORT_BATCHES) {
+  const r = rate(rounds.ort[b]);
+  bestOrt = Math.max(bestOrt, r);
+  console.log(`  ONNX Runtime Web, batch ${b}: ${fmt(r)} beats/s`);
+}
+console.log(`  ratio core / best ORT Web: ${(coreRate / bestOrt).toFixed(2)}x` +
+            `  (max |score difference| ${rounds.maxScoreDiff.toExponential(2)})`);
+
+const files = ['app.wasm', 'app.js', 'ecglens.js', 'index.html'];
+const sizes = files.map((f) => fs.statSync(path.join(WEB, f)).size);
+const gz = files.map((f) => zlib.gzipSync(fs.readFileSync(path.join(WEB, f)), { level: 9 }).length);
+const total = sizes.reduce((a, b) => a + b, 0);
+console.log(`\nsize: ${files.map((f, i) => `${f} ${fmt(sizes[i])}`).join(', ')}`);
+console.log(`  total ${fmt(total)} bytes (${(total / 1e6).toFixed(3)} MB; ` +
+            `gzip -9: ${(gz.reduce((a, b) => a + b, 0) / 1e6).toFixed(3)} MB)`);
