@@ -37,6 +37,7 @@ struct TrainCommand {
   bool residual_encoder = false;
   train::TrainOptions options;
   std::string optimizer = "adam";
+  std::string device = "auto";
   std::string loss = "mse";
   std::string normalize = "none";
   std::string data_dir = ECGLENS_DEFAULT_DATA_DIR;
@@ -98,7 +99,8 @@ std::string rebuild_command(const train::TrainOptions& o, const std::string& dat
     << to_string(o.loss) << " --normalize " << to_string(o.normalization);
   if (a.kind == ModelKind::SparseLstmAe || a.kind == ModelKind::SrlAe)
     s << " --sparsity-rho " << number(o.sparsity.rho) << " --sparsity-beta " << number(o.sparsity.beta);
-  s << " --seed " << o.seed << " " << data_args << " --out " << out;
+  s << " --seed " << o.seed << " --device " << train::to_string(o.device) << " " << data_args
+    << " --out " << out;
   return s.str();
 }
 
@@ -240,6 +242,7 @@ train::TrainOptions options_from_command(TrainCommand& c) {
   a.residual_encoder = c.residual_encoder;
   a.residual_decoder = a.kind == ModelKind::ResidualLstmAe || a.kind == ModelKind::SrlAe;
   o.adam.kind = train::parse_optimizer(c.optimizer);
+  o.device = train::resolve_device(train::parse_device(c.device));
   o.loss = parse_loss(c.loss);
   o.normalization = parse_normalization(c.normalize);
   o.validate();
@@ -275,7 +278,8 @@ int run_train(TrainCommand& c) {
   }
   if (!c.quiet)
     std::cerr << "training " << to_string(options.architecture.kind) << " on " << data.summary
-              << ", " << trainer.network().parameters().size() << " parameters\n";
+              << ", " << trainer.parameter_count() << " parameters, on " << trainer.device()
+              << "\n";
 
   // Checkpoints carry the split, so that a resume can check it.
   trainer.set_provenance({{"split", data.split}});
@@ -339,6 +343,9 @@ Action add_train(CLI::App& app) {
   app.add_option("--sparsity-rho", o.sparsity.rho, "Target latent activation (sparse kinds)")
       ->capture_default_str();
   app.add_option("--sparsity-beta", o.sparsity.beta, "Weight of the KL penalty (sparse kinds)")
+      ->capture_default_str();
+  app.add_option("--device", c->device,
+                 "cpu, cuda (an NVIDIA GPU) or auto (the GPU when one is present)")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of the initial weights and the batch order")
       ->capture_default_str();

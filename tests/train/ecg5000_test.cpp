@@ -86,7 +86,7 @@ TEST(Ecg5000Training, ShortRunOnRealBeatsLowersTheLossAndStaysFinite) {
   ASSERT_EQ(t.epochs_done(), 3);
   EXPECT_LT(t.history().back().train_loss, t.history().front().train_loss);
   EXPECT_LT(t.history().back().val_loss, t.history().front().val_loss);
-  for (float v : t.network().parameters().values()) ASSERT_TRUE(std::isfinite(v));
+  for (float v : t.parameters()) ASSERT_TRUE(std::isfinite(v));
   const WeightsFile m = t.model_file();
   for (const auto& [name, value] : m.thresholds.values) EXPECT_TRUE(std::isfinite(value)) << name;
   RecordProperty("seconds", std::to_string(seconds));

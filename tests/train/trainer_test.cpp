@@ -110,12 +110,12 @@ TEST(Trainer, SameSeedGivesBitIdenticalWeights) {
   Trainer a(o, train, val, 24), b(o, train, val, 24);
   a.run(nullptr);
   b.run(nullptr);
-  EXPECT_EQ(a.network().parameters().values(), b.network().parameters().values());
+  EXPECT_EQ(a.parameters(), b.parameters());
   TrainOptions other = o;
   other.seed = 43;
   Trainer c(other, train, val, 24);
   c.run(nullptr);
-  EXPECT_NE(a.network().parameters().values(), c.network().parameters().values());
+  EXPECT_NE(a.parameters(), c.parameters());
 }
 
 TEST(Trainer, ResumingFromACheckpointMatchesAnUninterruptedRun) {
@@ -139,7 +139,7 @@ TEST(Trainer, ResumingFromACheckpointMatchesAnUninterruptedRun) {
   EXPECT_EQ(resumed.epochs_done(), 2);
   resumed.run(nullptr, ckpt);
 
-  EXPECT_EQ(resumed.network().parameters().values(), straight.network().parameters().values());
+  EXPECT_EQ(resumed.parameters(), straight.parameters());
   ASSERT_EQ(resumed.history().size(), straight.history().size());
   for (std::size_t i = 0; i < straight.history().size(); ++i) {
     EXPECT_EQ(resumed.history()[i].val_loss, straight.history()[i].val_loss);
@@ -184,9 +184,9 @@ TEST(Trainer, EarlyStoppingKeepsTheBestEpochsWeights) {
   // The model file holds the best epoch's weights: its validation loss is
   // the best one, not the last one.
   const WeightsFile model = t.model_file();
-  LstmAutoencoder<float> best(o.architecture);
-  best.load(model);
-  t.network().parameters().values() = best.parameters().values();
+  auto best = make_network<float>(o.architecture);
+  best->load(model);
+  t.set_parameters(best->parameters().values());
   EXPECT_DOUBLE_EQ(t.validation_loss(), t.best_val_loss());
 }
 

@@ -8,14 +8,6 @@
 
 namespace ecglens::train {
 
-void check_trainable(const Architecture& arch) {
-  const bool family = arch.kind == ModelKind::LstmAe || arch.kind == ModelKind::ResidualLstmAe ||
-                      arch.kind == ModelKind::SparseLstmAe || arch.kind == ModelKind::SrlAe;
-  if (!family)
-    throw Error(std::string("the trainer does not train '") + to_string(arch.kind) +
-                "' yet (trainable: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae)");
-}
-
 namespace {
 const Architecture& checked(const Architecture& arch) {
   check_trainable(arch);
@@ -62,29 +54,6 @@ void LstmAutoencoder<S>::initialize(std::uint64_t seed) {
     S* v = params_.value(static_cast<int>(i));
     for (std::size_t k = 0; k < e.size; ++k) v[k] = static_cast<S>(random.uniform(-bound, bound));
   }
-}
-
-template <typename S>
-void LstmAutoencoder<S>::load(const WeightsFile& weights) {
-  check_tensors(weights, arch_.tensors());
-  for (std::size_t i = 0; i < params_.entries().size(); ++i) {
-    const Tensor& t = weights.tensor(params_.entries()[i].name);
-    S* v = params_.value(static_cast<int>(i));
-    for (std::size_t k = 0; k < t.data.size(); ++k) v[k] = static_cast<S>(t.data[k]);
-  }
-}
-
-template <typename S>
-std::vector<Tensor> LstmAutoencoder<S>::tensors() const {
-  std::vector<Tensor> out;
-  for (std::size_t i = 0; i < params_.entries().size(); ++i) {
-    const auto& e = params_.entries()[i];
-    Tensor t{e.name, e.shape, {}};
-    const S* v = params_.value(static_cast<int>(i));
-    t.data.assign(v, v + e.size);
-    out.push_back(std::move(t));
-  }
-  return out;
 }
 
 template <typename S>
@@ -141,23 +110,7 @@ double LstmAutoencoder<S>::loss_and_gradient(const Eigen::Ref<const Mat<S>>& x, 
   return recon + penalty;
 }
 
-template <typename S>
-void gather_time_major(const float* beats, int steps, int channels, const std::size_t* index,
-                       int count, Eigen::Ref<Mat<S>> out) {
-  const std::size_t per_beat = static_cast<std::size_t>(steps) * channels;
-  for (int k = 0; k < count; ++k) {
-    const float* beat = beats + index[k] * per_beat;
-    for (int t = 0; t < steps; ++t)
-      for (int c = 0; c < channels; ++c)
-        out(c, Eigen::Index(t) * count + k) = static_cast<S>(beat[t * channels + c]);
-  }
-}
-
 template class LstmAutoencoder<float>;
 template class LstmAutoencoder<double>;
-template void gather_time_major<float>(const float*, int, int, const std::size_t*, int,
-                                       Eigen::Ref<Mat<float>>);
-template void gather_time_major<double>(const float*, int, int, const std::size_t*, int,
-                                        Eigen::Ref<Mat<double>>);
 
 }  // namespace ecglens::train

@@ -3,59 +3,42 @@
 // last step) -> repeated T times -> decoder stack -> Linear at every step,
 // exactly the core's forward pass (model/ARCHITECTURES.md), with its
 // backward pass. Parameters carry the core's tensor names and shapes, so the
-// trained tensors go into a weights file unchanged.
-//
-// Cells: LSTM or GRU, as the architecture says. Other kinds (recae,
-// lstm_vae, mlp_ae, conv1d_ae) are not trainable yet: the constructor says so. A new kind adds a class with the
-// same interface (parameters(), forward(), loss_and_gradient()).
+// trained tensors go into a weights file unchanged. Cells: LSTM or GRU, as
+// the architecture says.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "ecglens/model/architecture.h"
 #include "ecglens/train/layers.h"
-#include "ecglens/train/objective.h"
+#include "ecglens/train/network.h"
 
 namespace ecglens::train {
 
-// Whether the trainer can train this architecture (an Error saying why not).
-void check_trainable(const Architecture& arch);
-
 template <typename S>
-class LstmAutoencoder {
+class LstmAutoencoder final : public Network<S> {
  public:
   explicit LstmAutoencoder(const Architecture& arch);
 
-  const Architecture& architecture() const { return arch_; }
-  Parameters<S>& parameters() { return params_; }
-  const Parameters<S>& parameters() const { return params_; }
+  const Architecture& architecture() const override { return arch_; }
+  Parameters<S>& parameters() override { return params_; }
+  const Parameters<S>& parameters() const override { return params_; }
   // Whether the kind carries the sparsity penalty (sparse_lstm_ae, srl_ae).
   bool sparse() const;
 
   // PyTorch's default initialisation, from `seed`: recurrent tensors
   // U(-1/sqrt(H), 1/sqrt(H)), Linear U(-1/sqrt(in), 1/sqrt(in)), residual
   // projections as a Linear without bias.
-  void initialize(std::uint64_t seed);
+  void initialize(std::uint64_t seed) override;
 
-  // Copies the tensors of a weights file / writes them into one (float32).
-  void load(const WeightsFile& weights);
-  std::vector<Tensor> tensors() const;
-
-  void reserve(int steps, int batch);
-
-  // x: C x (steps*batch), time-major (layers.h). Returns the reconstruction,
-  // same shape, valid until the next call.
-  Cols<S> forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch);
+  void reserve(int steps, int batch) override;
+  Cols<S> forward(const Eigen::Ref<const Mat<S>>& x, int steps, int batch) override;
   // The latent of the last forward(), Z x batch.
   Cols<S> latent(int batch) { return z_.leftCols(batch); }
-
-  // Sets the gradients to those of the objective on this batch (they are
-  // zeroed first) and returns the objective: reconstruction loss plus the
-  // sparsity penalty for the sparse kinds. `reconstruction` (optional)
-  // receives the reconstruction loss alone.
+  // The objective: reconstruction loss plus, for the sparse kinds, the
+  // sparsity penalty on the latent (objective.h).
   double loss_and_gradient(const Eigen::Ref<const Mat<S>>& x, int steps, int batch, Loss loss,
-                           const Sparsity& sparsity, double* reconstruction = nullptr);
+                           const Sparsity& sparsity, double* reconstruction = nullptr) override;
 
  private:
   Architecture arch_;
@@ -70,11 +53,5 @@ class LstmAutoencoder {
   Mat<S> dz_;         // Z x B
   Mat<S> d_encoded_;  // Henc x TB, non-zero only at the last step
 };
-
-// Copies beats (beat-major, [beat][step][channel]) picked by `index` into a
-// time-major batch: out(c, t*count + k) = beats[index[k]][t][c].
-template <typename S>
-void gather_time_major(const float* beats, int steps, int channels, const std::size_t* index,
-                       int count, Eigen::Ref<Mat<S>> out);
 
 }  // namespace ecglens::train

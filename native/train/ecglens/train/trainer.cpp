@@ -39,6 +39,7 @@ nlohmann::json TrainOptions::to_json() const {
     j["sparsity_rho"] = sparsity.rho;
     j["sparsity_beta"] = sparsity.beta;
   }
+  // lstm_vae's beta_kl (variational_autoencoder.h).
   return j;
 }
 
@@ -116,76 +117,57 @@ Trainer::Trainer(const TrainOptions& options, const std::vector<float>& train,
     : options_(options),
       length_(length),
       raw_validation_(validation),
-      net_((options.validate(), options.architecture)),
+      layout_((options.validate(), options.architecture.tensors())),
       lr_(options.lr),
       best_val_(std::numeric_limits<double>::infinity()),
       plateau_best_(std::numeric_limits<double>::infinity()) {
   const int channels = options_.architecture.input_dim;
   train_count_ = beat_count(train, length, channels, "training");
   validation_count_ = beat_count(validation, length, channels, "validation");
-  train_ = normalized(train, length, channels, options_.normalization);
-  validation_ = normalized(validation, length, channels, options_.normalization);
-  net_.initialize(derive_seed(options_.seed, 0));
-  best_params_ = net_.parameters().values();
-  const int b = options_.batch;
-  net_.reserve(length_, b);
-  batch_.resize(channels, static_cast<Eigen::Index>(length_) * b);
+  auto net = make_network<float>(options_.architecture);
+  net->initialize(derive_seed(options_.seed, 0));
+  best_params_ = net->parameters().values();
+
+  EngineSettings settings;
+  settings.architecture = options_.architecture;
+  settings.loss = options_.loss;
+  settings.batch = options_.batch;
+  settings.adam = options_.adam;
+  settings.clip = options_.clip;
+  settings.sparsity = options_.sparsity;
+  const auto normalized_train = normalized(train, length, channels, options_.normalization);
+  const auto normalized_validation =
+      normalized(validation, length, channels, options_.normalization);
+  if (resolve_device(options_.device) == Device::Cuda) {
+    engine_ = make_cuda_engine(settings, normalized_train, normalized_validation, length,
+                               best_params_);
+  } else {
+    engine_ = make_cpu_engine(settings, normalized_train, normalized_validation, length,
+                              best_params_);
+  }
 }
 
 bool Trainer::finished() const {
   return stopped_early_ || epochs_done() >= options_.epochs;
 }
 
-double Trainer::validation_loss() {
-  const int C = options_.architecture.input_dim, T = length_;
-  std::vector<std::size_t> index(validation_count_);
-  for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
-  double total = 0;
-  for (std::size_t start = 0; start < validation_count_; start += options_.batch) {
-    const int B = static_cast<int>(std::min<std::size_t>(options_.batch, validation_count_ - start));
-    auto x = batch_.leftCols(Eigen::Index(T) * B);
-    gather_time_major<float>(validation_.data(), T, C, index.data() + start, B, x);
-    const auto y = net_.forward(x, T, B);
-    for (int b = 0; b < B; ++b) {
-      double sum = 0;
-      for (int t = 0; t < T; ++t)
-        for (int c = 0; c < C; ++c) {
-          const double d = double(y(c, Eigen::Index(t) * B + b)) - x(c, Eigen::Index(t) * B + b);
-          sum += options_.loss == Loss::MSE ? d * d : std::abs(d);
-        }
-      total += options_.loss == Loss::SAE ? sum : sum / (double(T) * C);
-    }
-  }
-  return total / double(validation_count_);
-}
+double Trainer::validation_loss() { return engine_->validation_loss(); }
 
 EpochRecord Trainer::run_epoch() {
   const auto start = std::chrono::steady_clock::now();
-  const int C = options_.architecture.input_dim, T = length_;
   const int epoch = epochs_done() + 1;
   Random random(derive_seed(options_.seed, static_cast<std::uint64_t>(epoch)));
   const auto order = shuffled_indices(train_count_, random);
-  double total = 0;
-  auto& params = net_.parameters();
-  for (std::size_t first = 0; first < train_count_; first += options_.batch) {
-    const int B = static_cast<int>(std::min<std::size_t>(options_.batch, train_count_ - first));
-    auto x = batch_.leftCols(Eigen::Index(T) * B);
-    gather_time_major<float>(train_.data(), T, C, order.data() + first, B, x);
-    const double objective =
-        net_.loss_and_gradient(x, T, B, options_.loss, options_.sparsity);
-    if (!std::isfinite(objective))
-      throw Error("training diverged at epoch " + std::to_string(epoch) +
-                  " (the loss is not finite): lower --lr or set --clip");
-    total += objective * B;
-    clip_global_norm(params.grads(), options_.clip);
-    adam_step(params.values(), params.grads(), adam_, lr_, options_.adam);
-  }
+  const double train_loss = engine_->train_epoch(order, lr_);
+  if (!std::isfinite(train_loss))
+    throw Error("training diverged at epoch " + std::to_string(epoch) +
+                " (the loss is not finite): lower --lr or set --clip");
 
-  EpochRecord record{epoch, total / double(train_count_), validation_loss(), lr_, 0.0};
+  EpochRecord record{epoch, train_loss, validation_loss(), lr_, 0.0};
   if (record.val_loss < best_val_) {
     best_val_ = record.val_loss;
     best_epoch_ = epoch;
-    best_params_ = params.values();
+    best_params_ = engine_->parameters();
     bad_epochs_ = 0;
   } else {
     ++bad_epochs_;
@@ -284,13 +266,14 @@ WeightsFile Trainer::described_file() const {
 
 WeightsFile Trainer::checkpoint() const {
   WeightsFile w = described_file();
-  const auto& p = net_.parameters();
-  add_tensors(w.tensors, p, "", p.values());
+  const auto& p = layout_;
+  const AdamState adam = engine_->optimizer_state();
+  add_tensors(w.tensors, p, "", engine_->parameters());
   add_tensors(w.tensors, p, "best.", best_params_);
-  add_tensors(w.tensors, p, "adam_m.", adam_.m);
-  add_tensors(w.tensors, p, "adam_v.", adam_.v);
+  add_tensors(w.tensors, p, "adam_m.", adam.m);
+  add_tensors(w.tensors, p, "adam_v.", adam.v);
   nlohmann::json state;
-  state["adam_step"] = adam_.step;
+  state["adam_step"] = adam.step;
   state["lr"] = lr_;
   state["best_val"] = std::isfinite(best_val_) ? nlohmann::json(best_val_) : nlohmann::json();
   state["best_epoch"] = best_epoch_;
@@ -322,14 +305,18 @@ void Trainer::restore(const WeightsFile& file) {
                   ", this run asks for " + item.value().dump());
   if (!file.extra.contains(kStateKey))
     throw Error(file.source + ": not a training checkpoint (no '" + kStateKey + "')");
-  const auto& p = net_.parameters();
+  const auto& p = layout_;
   try {
     const auto& s = file.extra.at(kStateKey);
-    read_tensors(file, p, "", net_.parameters().values());
+    std::vector<float> values;
+    AdamState adam;
+    read_tensors(file, p, "", values);
     read_tensors(file, p, "best.", best_params_);
-    read_tensors(file, p, "adam_m.", adam_.m);
-    read_tensors(file, p, "adam_v.", adam_.v);
-    adam_.step = s.at("adam_step").get<long long>();
+    read_tensors(file, p, "adam_m.", adam.m);
+    read_tensors(file, p, "adam_v.", adam.v);
+    adam.step = s.at("adam_step").get<long long>();
+    engine_->set_parameters(values);
+    engine_->set_optimizer_state(adam);
     lr_ = s.at("lr").get<double>();
     best_val_ = s.at("best_val").is_null() ? std::numeric_limits<double>::infinity()
                                            : s.at("best_val").get<double>();
@@ -350,7 +337,7 @@ void Trainer::restore(const WeightsFile& file) {
 
 WeightsFile Trainer::model_file() const {
   WeightsFile w = described_file();
-  add_tensors(w.tensors, net_.parameters(), "", best_params_);
+  add_tensors(w.tensors, layout_, "", best_params_);
 
   // Presets from the validation normals, scored exactly as `ecglens score` will.
   Scorer scorer(w);
@@ -368,7 +355,7 @@ WeightsFile Trainer::model_file() const {
                               {"best_val_loss", best_val_},
                               {"stopped_early", stopped_early_},
                               {"train_seconds", seconds},
-                              {"device", "cpu, 1 thread"},
+                              {"device", engine_->device()},
                               {"train_beats", train_count_},
                               {"validation_beats", validation_count_}};
   return w;

@@ -9,7 +9,8 @@
 //
 // Determinism: initial weights come from derive_seed(seed, 0), the order of
 // epoch e's batches from derive_seed(seed, e + 1), and everything runs on
-// one thread, so the same options give bit-identical weights; a checkpoint
+// one thread, so the same options give bit-identical weights on the CPU (on a
+// GPU, the same within float rounding: engine.h); a checkpoint
 // holds the weights, the best weights, Adam's moments and the schedule's
 // state, so resuming reproduces an uninterrupted run exactly.
 #pragma once
@@ -22,7 +23,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ecglens/data/normalize.h"
-#include "ecglens/train/autoencoder.h"
+#include "ecglens/train/engine.h"
+#include "ecglens/train/network.h"
 #include "ecglens/train/optimizer.h"
 
 namespace ecglens::train {
@@ -42,6 +44,9 @@ struct TrainOptions {
   double min_lr = 1e-5;     // ... down to this
   Sparsity sparsity;        // used by sparse_lstm_ae and srl_ae only
   std::uint64_t seed = 0;
+  // Where the arithmetic runs (engine.h). Not a hyper-parameter: a
+  // checkpoint written on one device resumes on the other.
+  Device device = Device::Cpu;
 
   // The "hyperparameters" object of the weights file, and back (ecglens::Error
   // naming the key at fault).
@@ -68,7 +73,14 @@ class Trainer {
           const std::vector<float>& validation, int length);
 
   const TrainOptions& options() const { return options_; }
-  LstmAutoencoder<float>& network() { return net_; }
+  // The device the run trains on, in words (Engine::device()).
+  std::string device() const { return engine_->device(); }
+
+  // The current parameters (flat, in the weights file's tensor order), and
+  // their replacement.
+  std::size_t parameter_count() const { return layout_.size(); }
+  std::vector<float> parameters() const { return engine_->parameters(); }
+  void set_parameters(const std::vector<float>& values) { engine_->set_parameters(values); }
 
   // Continues from a checkpoint() of a run with the same options (epochs
   // aside); ecglens::Error naming what differs otherwise.
@@ -111,11 +123,10 @@ class Trainer {
 
   TrainOptions options_;
   int length_;
-  std::vector<float> train_, validation_;          // normalised
   std::vector<float> raw_validation_;              // as given, for the Scorer
   std::size_t train_count_, validation_count_;
-  LstmAutoencoder<float> net_;
-  AdamState adam_;
+  Parameters<float> layout_;                       // tensor names and offsets
+  std::unique_ptr<Engine> engine_;
   double lr_;
   std::vector<float> best_params_;
   double best_val_;
@@ -125,7 +136,6 @@ class Trainer {
   int plateau_bad_epochs_ = 0;   // for the learning rate schedule
   bool stopped_early_ = false;
   std::vector<EpochRecord> history_;
-  Mat<float> batch_;             // C x (T*B) time-major
   nlohmann::json provenance_ = nlohmann::json::object();
 };
 

@@ -1,0 +1,561 @@
+// The CUDA engine (engine.h): the LSTM autoencoder family (lstm_ae,
+// residual_lstm_ae, sparse_lstm_ae, srl_ae, with LSTM or GRU cells) trained on one
+// NVIDIA GPU with the CPU engine's math (layers.cpp, objective.cpp,
+// optimizer.cpp), step for step.
+//
+// Everything a run touches lives in the GPU's memory from the constructor on:
+// the normalised beats, one flat buffer each for the parameters, gradients
+// and Adam's two moments (in the weights file's tensor order, as on the
+// CPU), and every layer's activations. Per batch the host only issues work:
+// a gather of the batch's beats, per layer one GEMM for the input projection
+// of all T steps and ONE launch for the whole recurrence (kernels.cu), the
+// backward pass the same way, and one Adam launch. The host waits for the
+// GPU once per epoch (the batches' objectives) and once per validation.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <cublas_v2.h>
+#include <cuda_runtime_api.h>
+
+#include "ecglens/train/cuda/kernels.h"
+#include "ecglens/train/engine.h"
+#include "ecglens/train/parameters.h"
+#include "ecglens/util/error.h"
+
+namespace ecglens::train {
+
+namespace {
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess)
+    throw Error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
+}
+
+void check(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    throw Error(std::string("cuBLAS: ") + what + " failed (status " +
+                std::to_string(static_cast<int>(status)) + ")");
+}
+
+// An array in the GPU's memory. Everything runs on the legacy default
+// stream, so plain cudaMemcpy calls are ordered after the kernels before them.
+template <typename T>
+class DeviceArray {
+ public:
+  DeviceArray() = default;
+  explicit DeviceArray(std::size_t n) { resize(n); }
+  ~DeviceArray() {
+    if (data_) cudaFree(data_);
+  }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+
+  void resize(std::size_t n) {
+    if (data_) cudaFree(data_);
+    data_ = nullptr;
+    size_ = n;
+    if (n) check(cudaMalloc(reinterpret_cast<void**>(&data_), n * sizeof(T)), "cudaMalloc");
+  }
+  T* get() const { return data_; }
+  std::size_t size() const { return size_; }
+  void upload(const std::vector<T>& host) {
+    if (host.size() != size_) resize(host.size());
+    if (size_)
+      check(cudaMemcpy(data_, host.data(), size_ * sizeof(T), cudaMemcpyHostToDevice),
+            "copy to the GPU");
+  }
+  std::vector<T> download() const {
+    std::vector<T> host(size_);
+    if (size_)
+      check(cudaMemcpy(host.data(), data_, size_ * sizeof(T), cudaMemcpyDeviceToHost),
+            "copy from the GPU");
+    return host;
+  }
+  void zero() {
+    if (size_) check(cudaMemset(data_, 0, size_ * sizeof(T)), "cudaMemset");
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+cuda::LossKind loss_kind(Loss loss) {
+  switch (loss) {
+    case Loss::MSE: return cuda::LossKind::Mse;
+    case Loss::MAE: return cuda::LossKind::Mae;
+    case Loss::SAE: return cuda::LossKind::Sae;
+  }
+  return cuda::LossKind::Mse;
+}
+
+// An Error when the GPU path does not train this architecture.
+void check_supported(const Architecture& arch) {
+  const bool family = arch.kind == ModelKind::LstmAe || arch.kind == ModelKind::ResidualLstmAe ||
+                      arch.kind == ModelKind::SparseLstmAe || arch.kind == ModelKind::SrlAe;
+  if (!family)
+    throw Error(std::string("--device cuda trains the LSTM autoencoder family (lstm_ae, "
+                            "residual_lstm_ae, sparse_lstm_ae, srl_ae); '") +
+                to_string(arch.kind) + "' trains on --device cpu");
+  for (int h : arch.encoder_hidden)
+    if (!cuda::recurrence_fits(h)) throw Error("--device cuda: a layer of " + std::to_string(h) +
+                                               " units is larger than the GPU kernels take");
+  for (int h : arch.decoder_hidden)
+    if (!cuda::recurrence_fits(h)) throw Error("--device cuda: a layer of " + std::to_string(h) +
+                                               " units is larger than the GPU kernels take");
+}
+
+// One recurrent layer's tensors (offsets into the flat buffers) and
+// workspaces; G = 4H for LSTM cells, 3H for GRU cells.
+struct Layer {
+  CellType cell = CellType::Lstm;
+  int in = 0, hidden = 0;
+  bool residual = false, repeated = false;
+  std::size_t w_ih = 0, w_hh = 0, b_ih = 0, b_hh = 0, proj = 0;
+  bool has_proj = false;
+  DeviceArray<float> gates;      // G x TB, activated
+  DeviceArray<float> state;      // H x TB: LSTM c_t; GRU W_hn h_{t-1} + b_hn
+  DeviceArray<float> tanh_cells; // H x TB (LSTM)
+  DeviceArray<float> h, out;     // H x TB: h_t; h_t + x_t (or P x_t), residual layers
+  DeviceArray<float> d_gates;    // G x TB: gradient w.r.t. the input projection
+  DeviceArray<float> d_hidden;   // G x TB: gradient w.r.t. W_hh h + b_hh (GRU)
+  DeviceArray<float> pre_once;   // G x B: the repeated input's projection
+  DeviceArray<float> per_batch;  // H x B: P x of a repeated input; dy summed over steps
+  DeviceArray<float> d_sum;      // G x B: d_gates summed over steps
+
+  int gate_rows() const { return (cell == CellType::Gru ? 3 : 4) * hidden; }
+
+  const float* output() const { return residual ? out.get() : h.get(); }
+};
+
+class CudaEngine final : public Engine {
+ public:
+  CudaEngine(const EngineSettings& settings, const std::vector<float>& train,
+             const std::vector<float>& validation, int length, const std::vector<float>& initial)
+      : settings_(settings),
+        T_(length),
+        C_(settings.architecture.input_dim),
+        layout_(settings.architecture.tensors()) {
+    check(cudaSetDevice(0), "cudaSetDevice");
+    cudaDeviceProp prop{};
+    check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
+    device_ = std::string("cuda: ") + prop.name;
+    check(cublasCreate(&blas_), "cublasCreate");
+    check(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+
+    const std::size_t per_beat = std::size_t(T_) * C_;
+    train_count_ = train.size() / per_beat;
+    validation_count_ = validation.size() / per_beat;
+    train_.upload(train);
+    validation_.upload(validation);
+    std::vector<std::uint64_t> identity(validation_count_);
+    for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = i;
+    validation_order_.upload(identity);
+
+    const std::size_t n = layout_.size();
+    params_.resize(n);
+    grads_.resize(n);
+    m_.resize(n);
+    v_.resize(n);
+    m_.zero();
+    v_.zero();
+    set_parameters(initial);
+    norm_.resize(1);
+    validation_total_.resize(1);
+
+    const Architecture& a = settings_.architecture;
+    const int B = settings_.batch;
+    const std::size_t TB = std::size_t(T_) * B;
+    int in = C_, widest = C_;
+    for (std::size_t l = 0; l < a.encoder_hidden.size(); ++l) {
+      encoder_.push_back(make_layer("encoder." + std::to_string(l), in, a.encoder_hidden[l],
+                                    a.residual_encoder, false));
+      in = a.encoder_hidden[l];
+      widest = std::max(widest, in);
+    }
+    Z_ = in;
+    for (std::size_t l = 0; l < a.decoder_hidden.size(); ++l) {
+      decoder_.push_back(make_layer("decoder." + std::to_string(l), in, a.decoder_hidden[l],
+                                    a.residual_decoder, l == 0));
+      in = a.decoder_hidden[l];
+      widest = std::max(widest, in);
+    }
+    out_w_ = offset("output.weight");
+    out_b_ = offset("output.bias");
+    x_.resize(std::size_t(C_) * TB);
+    out_.resize(std::size_t(C_) * TB);
+    d_out_.resize(std::size_t(C_) * TB);
+    d_decoded_.resize(std::size_t(decoder_.back()->hidden) * TB);
+    d_encoded_.resize(std::size_t(Z_) * TB);
+    dz_.resize(std::size_t(Z_) * B);
+    for (auto& g : ping_pong_) g.resize(std::size_t(widest) * TB);
+    check(cudaGetLastError(), "setting up the engine");
+  }
+
+  ~CudaEngine() override {
+    if (blas_) cublasDestroy(blas_);
+  }
+
+  std::string device() const override { return device_; }
+
+  double train_epoch(const std::vector<std::size_t>& order, double lr) override {
+    std::vector<std::uint64_t> host_order(order.begin(), order.end());
+    order_.upload(host_order);
+    const std::size_t batches = (order.size() + settings_.batch - 1) / settings_.batch;
+    if (objectives_.size() < batches) objectives_.resize(batches);
+    std::vector<int> sizes;
+    for (std::size_t k = 0; k < batches; ++k) {
+      const std::size_t first = k * settings_.batch;
+      const int B = static_cast<int>(std::min<std::size_t>(settings_.batch, order.size() - first));
+      sizes.push_back(B);
+      cuda::gather_batch(train_.get(), T_, C_, order_.get() + first, B, x_.get(), nullptr);
+      objective_and_gradient(B, objectives_.get() + k);
+      adam_step(lr);
+    }
+    check(cudaGetLastError(), "training");
+    std::vector<double> objectives = objectives_.download();
+    double total = 0;
+    for (std::size_t k = 0; k < batches; ++k) {
+      if (!std::isfinite(objectives[k])) return objectives[k];
+      total += objectives[k] * sizes[k];
+    }
+    return total / double(order.size());
+  }
+
+  double validation_loss() override {
+    validation_total_.zero();
+    for (std::size_t start = 0; start < validation_count_; start += settings_.batch) {
+      const int B =
+          static_cast<int>(std::min<std::size_t>(settings_.batch, validation_count_ - start));
+      cuda::gather_batch(validation_.get(), T_, C_, validation_order_.get() + start, B, x_.get(),
+                         nullptr);
+      forward(B);
+      cuda::beat_losses(out_.get(), x_.get(), C_, T_, B, loss_kind(settings_.loss),
+                        validation_total_.get(), nullptr);
+    }
+    check(cudaGetLastError(), "validation");
+    return validation_total_.download()[0] / double(validation_count_);
+  }
+
+  double gradient(const std::vector<std::size_t>& index, std::vector<float>& grads) override {
+    const int B = static_cast<int>(index.size());
+    if (B < 1 || B > settings_.batch) throw Error("a gradient batch holds 1 to --batch beats");
+    std::vector<std::uint64_t> host(index.begin(), index.end());
+    order_.upload(host);
+    if (objectives_.size() < 1) objectives_.resize(1);
+    cuda::gather_batch(train_.get(), T_, C_, order_.get(), B, x_.get(), nullptr);
+    objective_and_gradient(B, objectives_.get());
+    check(cudaGetLastError(), "the gradient");
+    grads = grads_.download();
+    return objectives_.download()[0];
+  }
+
+  std::vector<float> parameters() const override { return params_.download(); }
+
+  void set_parameters(const std::vector<float>& values) override {
+    if (values.size() != layout_.size())
+      throw Error("the engine was given " + std::to_string(values.size()) + " parameters, the " +
+                  "model has " + std::to_string(layout_.size()));
+    params_.upload(values);
+  }
+
+  AdamState optimizer_state() const override {
+    AdamState s;
+    s.step = step_;
+    if (step_ > 0) {
+      s.m = m_.download();
+      s.v = v_.download();
+    }
+    return s;
+  }
+
+  void set_optimizer_state(const AdamState& state) override {
+    step_ = state.step;
+    if (state.m.empty()) {
+      m_.zero();
+      v_.zero();
+      return;
+    }
+    if (state.m.size() != layout_.size() || state.v.size() != layout_.size())
+      throw Error("the optimiser state does not match the model's " +
+                  std::to_string(layout_.size()) + " parameters");
+    m_.upload(state.m);
+    v_.upload(state.v);
+  }
+
+ private:
+  std::size_t offset(const std::string& name) const {
+    return layout_.entries()[layout_.index(name)].offset;
+  }
+  float* p(std::size_t at) const { return params_.get() + at; }
+  float* g(std::size_t at) const { return grads_.get() + at; }
+
+  std::unique_ptr<Layer> make_layer(const std::string& prefix, int in, int hidden, bool residual,
+                                    bool repeated) {
+    auto l = std::make_unique<Layer>();
+    l->cell = settings_.architecture.cell;
+    l->in = in;
+    l->hidden = hidden;
+    l->residual = residual;
+    l->repeated = repeated;
+    l->w_ih = offset(prefix + ".weight_ih");
+    l->w_hh = offset(prefix + ".weight_hh");
+    l->b_ih = offset(prefix + ".bias_ih");
+    l->b_hh = offset(prefix + ".bias_hh");
+    l->has_proj = residual && in != hidden;
+    if (l->has_proj) l->proj = offset(prefix + ".residual_proj");
+    const std::size_t B = settings_.batch, TB = std::size_t(T_) * B, H = hidden;
+    const std::size_t G = l->gate_rows();
+    l->gates.resize(G * TB);
+    l->d_gates.resize(G * TB);
+    l->state.resize(H * TB);
+    if (l->cell == CellType::Lstm) {
+      l->tanh_cells.resize(H * TB);
+    } else {
+      l->d_hidden.resize(G * TB);
+    }
+    l->h.resize(H * TB);
+    if (residual) l->out.resize(H * TB);
+    l->pre_once.resize(G * B);
+    l->per_batch.resize(H * B);
+    l->d_sum.resize(G * B);
+    return l;
+  }
+
+  // C (m x n) = alpha op(A) op(B) + beta C, column-major (kernels.h).
+  void gemm(bool ta, bool tb, int m, int n, int k, const float* A, int lda, const float* Bm,
+            int ldb, float beta, float* Cm, int ldc) {
+    const float alpha = 1.0f;
+    check(cublasSgemm(blas_, ta ? CUBLAS_OP_T : CUBLAS_OP_N, tb ? CUBLAS_OP_T : CUBLAS_OP_N, m,
+                      n, k, &alpha, A, lda, Bm, ldb, &beta, Cm, ldc),
+          "sgemm");
+  }
+
+  // Y = W X (+ beta Y) for a weight W stored row-major [out, in].
+  void apply(std::size_t w, int out, int in, const float* x, int cols, float beta, float* y) {
+    gemm(true, false, out, cols, in, p(w), in, x, in, beta, y, out);
+  }
+  // dW += X dY^T (dW row-major [out, in]).
+  void weight_gradient(std::size_t w, int out, int in, const float* x, const float* dy, int cols) {
+    gemm(false, true, in, out, cols, x, in, dy, out, 1.0f, g(w), in);
+  }
+  // dX = W^T dY (+ beta dX).
+  void input_gradient(std::size_t w, int out, int in, const float* dy, int cols, float beta,
+                      float* dx) {
+    gemm(false, false, in, cols, out, p(w), in, dy, out, beta, dx, in);
+  }
+
+  void layer_forward(Layer& l, const float* x, int B) {
+    const int H = l.hidden, G = l.gate_rows(), TB = T_ * B;
+    const bool lstm = l.cell == CellType::Lstm;
+    // LSTM cells add both biases to the input's projection; GRU cells keep
+    // b_hh inside the recurrence (r multiplies W_hn h + b_hn).
+    const float* second_bias = lstm ? p(l.b_hh) : nullptr;
+    const float* pre;
+    std::size_t stride;
+    if (l.repeated) {
+      apply(l.w_ih, G, l.in, x, B, 0.0f, l.pre_once.get());
+      cuda::add_bias(l.pre_once.get(), p(l.b_ih), second_bias, G, B, nullptr);
+      pre = l.pre_once.get();
+      stride = 0;
+    } else {
+      apply(l.w_ih, G, l.in, x, TB, 0.0f, l.gates.get());
+      cuda::add_bias(l.gates.get(), p(l.b_ih), second_bias, G, TB, nullptr);
+      pre = l.gates.get();
+      stride = std::size_t(G) * B;
+    }
+    if (lstm) {
+      cuda::lstm_forward(T_, B, H, p(l.w_hh), pre, stride, l.gates.get(), l.state.get(),
+                         l.tanh_cells.get(), l.h.get(), nullptr);
+    } else {
+      cuda::gru_forward(T_, B, H, p(l.w_hh), p(l.b_hh), pre, stride, l.gates.get(),
+                        l.state.get(), l.h.get(), nullptr);
+    }
+    if (!l.residual) return;
+    if (l.has_proj && l.repeated) {
+      apply(l.proj, H, l.in, x, B, 0.0f, l.per_batch.get());
+      cuda::add_residual(l.h.get(), l.per_batch.get(), true, H, T_, B, l.out.get(), nullptr);
+    } else if (l.has_proj) {
+      apply(l.proj, H, l.in, x, TB, 0.0f, l.out.get());
+      cuda::add_residual(l.h.get(), l.out.get(), false, H, T_, B, l.out.get(), nullptr);
+    } else {
+      cuda::add_residual(l.h.get(), x, l.repeated, H, T_, B, l.out.get(), nullptr);
+    }
+  }
+
+  // dy: gradient w.r.t. the layer's output; dx (may be null): w.r.t. x.
+  void layer_backward(Layer& l, const float* x, const float* dy, int B, float* dx) {
+    const int H = l.hidden, G = l.gate_rows(), TB = T_ * B, in = l.in;
+    if (l.cell == CellType::Lstm) {
+      // One gradient for both pre-activation terms: d_gates.
+      cuda::lstm_backward(T_, B, H, p(l.w_hh), l.gates.get(), l.state.get(), l.tanh_cells.get(),
+                          dy, l.d_gates.get(), nullptr);
+      if (T_ > 1)  // dW_hh += sum_t da_t h_{t-1}^T
+        weight_gradient(l.w_hh, G, H, l.h.get(), l.d_gates.get() + std::size_t(G) * B, TB - B);
+      cuda::row_sums(l.d_gates.get(), G, TB, g(l.b_ih), g(l.b_hh), nullptr);
+    } else {
+      cuda::gru_backward(T_, B, H, p(l.w_hh), l.gates.get(), l.state.get(), l.h.get(), dy,
+                         l.d_gates.get(), l.d_hidden.get(), nullptr);
+      if (T_ > 1)
+        weight_gradient(l.w_hh, G, H, l.h.get(), l.d_hidden.get() + std::size_t(G) * B, TB - B);
+      cuda::row_sums(l.d_hidden.get(), G, TB, g(l.b_hh), nullptr, nullptr);
+      cuda::row_sums(l.d_gates.get(), G, TB, g(l.b_ih), nullptr, nullptr);
+    }
+    if (l.repeated) {
+      cuda::sum_over_steps(l.d_gates.get(), G, T_, B, l.d_sum.get(), nullptr);
+      weight_gradient(l.w_ih, G, in, x, l.d_sum.get(), B);
+      if (dx) input_gradient(l.w_ih, G, in, l.d_sum.get(), B, 0.0f, dx);
+    } else {
+      weight_gradient(l.w_ih, G, in, x, l.d_gates.get(), TB);
+      if (dx) input_gradient(l.w_ih, G, in, l.d_gates.get(), TB, 0.0f, dx);
+    }
+    if (!l.residual) return;
+    // y = h + x (or P x): dy reaches x directly (or through P^T).
+    const float* d = dy;
+    int cols = TB;
+    if (l.repeated) {
+      cuda::sum_over_steps(dy, H, T_, B, l.per_batch.get(), nullptr);
+      d = l.per_batch.get();
+      cols = B;
+    }
+    if (l.has_proj) {
+      weight_gradient(l.proj, H, in, x, d, cols);
+      if (dx) input_gradient(l.proj, H, in, d, cols, 1.0f, dx);
+    } else if (dx) {
+      const float one = 1.0f;
+      check(cublasSaxpy(blas_, in * cols, &one, d, 1, dx, 1), "saxpy");
+    }
+  }
+
+  // The reconstruction of x_ into out_.
+  void forward(int B) {
+    const float* in = x_.get();
+    for (auto& l : encoder_) {
+      layer_forward(*l, in, B);
+      in = l->output();
+    }
+    const float* z = latent(B);
+    in = z;
+    for (auto& l : decoder_) {
+      layer_forward(*l, in, B);
+      in = l->output();
+    }
+    const int TB = T_ * B, Hd = decoder_.back()->hidden;
+    apply(out_w_, C_, Hd, in, TB, 0.0f, out_.get());
+    cuda::add_bias(out_.get(), p(out_b_), nullptr, C_, TB, nullptr);
+  }
+
+  // The encoder's top output at the last step, Z x B.
+  const float* latent(int B) const {
+    return encoder_.back()->output() + std::size_t(T_ - 1) * B * Z_;
+  }
+
+  void objective_and_gradient(int B, double* objective) {
+    const int TB = T_ * B, Hd = decoder_.back()->hidden;
+    check(cudaMemset(grads_.get(), 0, grads_.size() * sizeof(float)), "cudaMemset");
+    forward(B);
+    cuda::reconstruction_loss(out_.get(), x_.get(), std::size_t(C_) * TB, B,
+                              loss_kind(settings_.loss), d_out_.get(), objective, nullptr);
+    weight_gradient(out_w_, C_, Hd, decoder_.back()->output(), d_out_.get(), TB);
+    cuda::row_sums(d_out_.get(), C_, TB, g(out_b_), nullptr, nullptr);
+    input_gradient(out_w_, C_, Hd, d_out_.get(), TB, 0.0f, d_decoded_.get());
+
+    const float* z = latent(B);
+    const float* dy = d_decoded_.get();
+    int turn = 0;
+    for (std::size_t l = decoder_.size(); l-- > 0;) {
+      const float* x = l == 0 ? z : decoder_[l - 1]->output();
+      float* dx = l == 0 ? dz_.get() : ping_pong_[turn].get();
+      layer_backward(*decoder_[l], x, dy, B, dx);
+      dy = dx;
+      turn ^= 1;
+    }
+    const Architecture& a = settings_.architecture;
+    const bool sparse = a.kind == ModelKind::SparseLstmAe || a.kind == ModelKind::SrlAe;
+    if (sparse && settings_.sparsity.beta != 0)
+      cuda::sparsity_penalty(z, Z_, B, settings_.sparsity.rho, settings_.sparsity.beta,
+                             dz_.get(), objective, nullptr);
+
+    // The latent is the encoder's top output at the last step only.
+    check(cudaMemset(d_encoded_.get(), 0, std::size_t(Z_) * TB * sizeof(float)), "cudaMemset");
+    check(cudaMemcpy(d_encoded_.get() + std::size_t(T_ - 1) * B * Z_, dz_.get(),
+                     std::size_t(Z_) * B * sizeof(float), cudaMemcpyDeviceToDevice),
+          "copy on the GPU");
+    dy = d_encoded_.get();
+    for (std::size_t l = encoder_.size(); l-- > 0;) {
+      const float* x = l == 0 ? x_.get() : encoder_[l - 1]->output();
+      float* dx = l == 0 ? nullptr : ping_pong_[turn].get();
+      layer_backward(*encoder_[l], x, dy, B, dx);
+      dy = dx;
+      turn ^= 1;
+    }
+  }
+
+  // optimizer.cpp's adam_step and clip_global_norm, on the device.
+  void adam_step(double lr) {
+    const AdamSettings& s = settings_.adam;
+    ++step_;
+    cuda::AdamStep k;
+    k.beta1 = static_cast<float>(s.beta1);
+    k.beta2 = static_cast<float>(s.beta2);
+    k.one_minus_beta1 = static_cast<float>(1.0 - s.beta1);
+    k.one_minus_beta2 = static_cast<float>(1.0 - s.beta2);
+    k.c1 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta1, double(step_))));
+    k.c2 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta2, double(step_))));
+    k.lr = static_cast<float>(lr);
+    k.eps = static_cast<float>(s.eps);
+    k.weight_decay = static_cast<float>(s.weight_decay);
+    k.decoupled = s.kind == OptimizerKind::AdamW;
+    k.max_norm = settings_.clip;
+    cuda::clip_and_adam(params_.get(), grads_.get(), m_.get(), v_.get(), layout_.size(), k,
+                        norm_.get(), nullptr);
+  }
+
+  EngineSettings settings_;
+  int T_, C_, Z_ = 0;
+  Parameters<float> layout_;
+  std::string device_;
+  cublasHandle_t blas_ = nullptr;
+  std::size_t train_count_ = 0, validation_count_ = 0;
+  DeviceArray<float> train_, validation_;
+  DeviceArray<std::uint64_t> order_, validation_order_;
+  DeviceArray<float> params_, grads_, m_, v_;
+  long long step_ = 0;
+  std::vector<std::unique_ptr<Layer>> encoder_, decoder_;
+  std::size_t out_w_ = 0, out_b_ = 0;
+  DeviceArray<float> x_, out_, d_out_, d_decoded_, d_encoded_, dz_;
+  DeviceArray<float> ping_pong_[2];
+  DeviceArray<double> objectives_, norm_, validation_total_;
+};
+
+}  // namespace
+
+bool cuda_available(std::string* why) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    cudaGetLastError();  // clear it
+    if (why)
+      *why = std::string("no usable NVIDIA GPU or driver (CUDA: ") + cudaGetErrorString(status) + ")";
+    return false;
+  }
+  if (count == 0) {
+    if (why) *why = "no NVIDIA GPU is present";
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Engine> make_cuda_engine(const EngineSettings& settings,
+                                         const std::vector<float>& train,
+                                         const std::vector<float>& validation, int length,
+                                         const std::vector<float>& initial) {
+  check_supported(settings.architecture);
+  std::string why;
+  if (!cuda_available(&why)) throw Error("--device cuda: " + why);
+  return std::make_unique<CudaEngine>(settings, train, validation, length, initial);
+}
+
+}  // namespace ecglens::train

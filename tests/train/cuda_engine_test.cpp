@@ -1,0 +1,248 @@
+// The CUDA engine against the CPU engine (labelled `gpu`: it needs an NVIDIA
+// GPU, and skips where cuda_available() says there is none):
+//   - every kind it trains: objective and every gradient on a fixed batch
+//     within relative 1e-4 of the CPU's (float32 on both);
+//   - an Adam epoch lands on the CPU's parameters within float tolerance;
+//   - a short run on ECG5000 reaches the CPU run's validation loss within 1%;
+//   - a model trained on the GPU scores in the CPU core as it validated on the GPU;
+//   - the same seed gives the same weights, and a resumed run the
+//     uninterrupted one's;
+//   - a CPU checkpoint resumes on the GPU.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "ecglens/model/scorer.h"
+#include "ecglens/train/ecg5000.h"
+#include "ecglens/train/engine.h"
+#include "ecglens/train/network.h"
+#include "ecglens/train/random.h"
+#include "ecglens/train/trainer.h"
+#include "test_paths.h"
+
+namespace ecglens::train {
+namespace {
+
+#define REQUIRE_GPU()                                     \
+  do {                                                    \
+    std::string why;                                      \
+    if (!cuda_available(&why)) GTEST_SKIP() << why;       \
+  } while (0)
+
+std::vector<float> noisy_beats(int count, int length, std::uint64_t seed) {
+  Random r(seed);
+  std::vector<float> v;
+  for (int b = 0; b < count; ++b) {
+    const double phase = r.uniform(0, 0.5), amp = r.uniform(0.8, 1.2);
+    for (int t = 0; t < length; ++t)
+      v.push_back(static_cast<float>(amp * std::sin(6.283 * t / length + phase) +
+                                     r.uniform(-0.1, 0.1)));
+  }
+  return v;
+}
+
+struct Case {
+  const char* name;
+  ModelKind kind;
+  CellType cell;
+  std::vector<int> encoder, decoder;
+  bool residual_encoder, residual_decoder;
+  Loss loss;
+};
+
+// Every kind the GPU trains, with residual layers with and without a
+// projection, stacked layers, and each loss.
+const Case kCases[] = {
+    {"lstm_ae", ModelKind::LstmAe, CellType::Lstm, {12}, {12}, false, false, Loss::MSE},
+    {"stacked_lstm_ae", ModelKind::LstmAe, CellType::Lstm, {16, 8}, {8, 16}, false, false,
+     Loss::MAE},
+    {"residual_lstm_ae", ModelKind::ResidualLstmAe, CellType::Lstm, {12}, {12, 12}, true, true,
+     Loss::MSE},
+    {"sparse_lstm_ae", ModelKind::SparseLstmAe, CellType::Lstm, {16, 8}, {8, 16}, false, false,
+     Loss::SAE},
+    {"srl_ae", ModelKind::SrlAe, CellType::Lstm, {16, 8, 4}, {8, 16}, false, true, Loss::MSE},
+    {"gru_lstm_ae", ModelKind::LstmAe, CellType::Gru, {16, 8}, {8, 16}, false, false, Loss::MSE},
+    {"gru_srl_ae", ModelKind::SrlAe, CellType::Gru, {16, 8}, {8, 16}, true, true, Loss::MAE},
+};
+
+EngineSettings settings_for(const Case& c, int batch) {
+  EngineSettings s;
+  s.architecture.kind = c.kind;
+  s.architecture.cell = c.cell;
+  s.architecture.seq_len = 20;
+  s.architecture.encoder_hidden = c.encoder;
+  s.architecture.decoder_hidden = c.decoder;
+  s.architecture.residual_encoder = c.residual_encoder;
+  s.architecture.residual_decoder = c.residual_decoder;
+  s.loss = c.loss;
+  s.batch = batch;
+  s.sparsity.beta = 0.2;
+  s.sparsity.rho = 0.1;
+  return s;
+}
+
+// max |a - b| / max(max |b|, tiny): the error relative to the tensor's scale.
+double relative_error(const std::vector<float>& a, const std::vector<float>& b) {
+  double diff = 0, scale = 1e-12;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    diff = std::max(diff, std::abs(double(a[i]) - b[i]));
+    scale = std::max(scale, std::abs(double(b[i])));
+  }
+  return diff / scale;
+}
+
+TEST(CudaEngine, ObjectiveAndEveryGradientMatchTheCpu) {
+  REQUIRE_GPU();
+  const auto beats = noisy_beats(40, 20, 1);
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    const EngineSettings s = settings_for(c, 24);
+    auto net = make_network<float>(s.architecture);
+    net->initialize(11);
+    const auto initial = net->parameters().values();
+    auto cpu = make_cpu_engine(s, beats, beats, 20, initial);
+    auto gpu = make_cuda_engine(s, beats, beats, 20, initial);
+    std::vector<std::size_t> index(24);
+    std::iota(index.begin(), index.end(), 7);
+    std::vector<float> g_cpu, g_gpu;
+    const double o_cpu = cpu->gradient(index, g_cpu);
+    const double o_gpu = gpu->gradient(index, g_gpu);
+    EXPECT_NEAR(o_gpu, o_cpu, 1e-4 * std::abs(o_cpu));
+    // Tensor by tensor, so a failure names the one at fault.
+    for (const auto& e : net->parameters().entries()) {
+      const std::vector<float> a(g_gpu.begin() + e.offset, g_gpu.begin() + e.offset + e.size);
+      const std::vector<float> b(g_cpu.begin() + e.offset, g_cpu.begin() + e.offset + e.size);
+      EXPECT_LE(relative_error(a, b), 1e-4) << e.name;
+    }
+  }
+}
+
+TEST(CudaEngine, AClippedAdamEpochLandsOnTheCpusParameters) {
+  REQUIRE_GPU();
+  const auto beats = noisy_beats(50, 20, 2);
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    EngineSettings s = settings_for(c, 16);
+    s.clip = 0.05;  // small enough to clip every step
+    s.adam.kind = OptimizerKind::AdamW;
+    s.adam.weight_decay = 1e-2;
+    auto net = make_network<float>(s.architecture);
+    net->initialize(12);
+    auto cpu = make_cpu_engine(s, beats, beats, 20, net->parameters().values());
+    auto gpu = make_cuda_engine(s, beats, beats, 20, net->parameters().values());
+    Random random(3);
+    const auto order = shuffled_indices(50, random);
+    const double l_cpu = cpu->train_epoch(order, 1e-3);
+    const double l_gpu = gpu->train_epoch(order, 1e-3);
+    EXPECT_NEAR(l_gpu, l_cpu, 1e-4 * l_cpu);
+    EXPECT_LE(relative_error(gpu->parameters(), cpu->parameters()), 1e-4);
+    EXPECT_EQ(gpu->optimizer_state().step, cpu->optimizer_state().step);
+    EXPECT_NEAR(gpu->validation_loss(), cpu->validation_loss(), 1e-4 * cpu->validation_loss());
+  }
+}
+
+TrainOptions small_options(Device device) {
+  TrainOptions o;
+  o.architecture.kind = ModelKind::LstmAe;
+  o.architecture.seq_len = 20;
+  o.architecture.encoder_hidden = {16};
+  o.architecture.decoder_hidden = {16};
+  o.epochs = 4;
+  o.batch = 16;
+  o.lr = 5e-3;
+  o.clip = 1.0;
+  o.seed = 42;
+  o.device = device;
+  return o;
+}
+
+TEST(CudaEngine, SameSeedGivesIdenticalWeights) {
+  REQUIRE_GPU();
+  const auto train = noisy_beats(64, 20, 3), val = noisy_beats(16, 20, 4);
+  Trainer a(small_options(Device::Cuda), train, val, 20), b(small_options(Device::Cuda), train, val, 20);
+  a.run(nullptr);
+  b.run(nullptr);
+  EXPECT_EQ(a.parameters(), b.parameters());
+  EXPECT_NE(a.device().find("cuda"), std::string::npos) << a.device();
+}
+
+TEST(CudaEngine, ResumeMatchesAnUninterruptedRunAndCpuCheckpointsResumeHere) {
+  REQUIRE_GPU();
+  const auto train = noisy_beats(64, 20, 5), val = noisy_beats(16, 20, 6);
+  TrainOptions o = small_options(Device::Cuda);
+  o.lr_patience = 0;
+  Trainer straight(o, train, val, 20);
+  straight.run(nullptr);
+
+  TrainOptions half = o;
+  half.epochs = 2;
+  Trainer part(half, train, val, 20);
+  part.run(nullptr);
+  Trainer resumed(o, train, val, 20);
+  resumed.restore(part.checkpoint());
+  resumed.run(nullptr);
+  EXPECT_EQ(resumed.parameters(), straight.parameters());
+
+  // Two epochs on the CPU, two on the GPU: close to four on the CPU.
+  TrainOptions cpu_half = half;
+  cpu_half.device = Device::Cpu;
+  Trainer cpu_part(cpu_half, train, val, 20);
+  cpu_part.run(nullptr);
+  Trainer moved(o, train, val, 20);
+  moved.restore(cpu_part.checkpoint());
+  moved.run(nullptr);
+  TrainOptions cpu_all = o;
+  cpu_all.device = Device::Cpu;
+  Trainer cpu_straight(cpu_all, train, val, 20);
+  cpu_straight.run(nullptr);
+  EXPECT_LE(relative_error(moved.parameters(), cpu_straight.parameters()), 1e-3);
+}
+
+bool have_ecg5000() {
+  return std::filesystem::exists(test::ecg5000("ECG5000_TRAIN.txt")) &&
+         std::filesystem::exists(test::ecg5000("ECG5000_TEST_binary.csv"));
+}
+
+TEST(CudaEngine, ShortEcg5000RunReachesTheCpusValidationLossAndScoresAlikeInTheCore) {
+  REQUIRE_GPU();
+  if (!have_ecg5000()) GTEST_SKIP() << "ECG5000 not found";
+  const LabelledBeats beats = load_ecg5000(test::ecg5000("").string());
+  const Split split = make_split(beats, "fixed");
+  const auto train = select_beats(beats.data, split.train);
+  const auto val = select_beats(beats.data, split.validation);
+  TrainOptions o;
+  o.architecture.kind = ModelKind::SrlAe;
+  o.architecture.seq_len = 140;
+  o.architecture.encoder_hidden = {32, 16};
+  o.architecture.decoder_hidden = {16, 32};
+  o.architecture.residual_decoder = true;
+  o.sparsity.beta = 1e-3;
+  o.epochs = 5;
+  o.patience = 0;
+  o.clip = 1.0;
+  o.device = Device::Cpu;
+  Trainer cpu(o, train, val, 140);
+  cpu.run(nullptr);
+  o.device = Device::Cuda;
+  Trainer gpu(o, train, val, 140);
+  gpu.run(nullptr);
+  EXPECT_NEAR(gpu.best_val_loss(), cpu.best_val_loss(), 0.01 * cpu.best_val_loss());
+
+  // The GPU's model file in the CPU core: the mean score of the validation
+  // beats is the validation loss the GPU reported for those weights.
+  const WeightsFile model = gpu.model_file();
+  Scorer scorer(model);
+  const std::size_t n = split.validation.size();
+  std::vector<float> scores(n);
+  scorer.score(val.data(), n, 140, scores.data());
+  double mean = 0;
+  for (float s : scores) mean += s;
+  mean /= double(n);
+  EXPECT_NEAR(mean, gpu.best_val_loss(), 1e-5 * gpu.best_val_loss());
+}
+
+}  // namespace
+}  // namespace ecglens::train
