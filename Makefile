@@ -11,7 +11,11 @@
 #   make bench-train  training speed against PyTorch (one epoch), as a ratio
 #   make bench-web  the browser app: wasm core against ONNX Runtime Web in
 #                   headless Chromium, page start to ECG5000 scored, size
+#   make test-gpu   the CUDA engine's tests (label gpu; needs an NVIDIA GPU)
+#   make bench-train-gpu  the CUDA engine against PyTorch + cuDNN on the GPU
 #   make goldens    regenerate the PyTorch fixtures (needs tools/setup.sh --ref)
+#   make results    train and evaluate the models on ECG5000's splits into
+#                   models/RESULTS.md (hours on one CPU thread; resumable)
 
 BUILD ?= build
 JOBS ?= 2
@@ -21,7 +25,8 @@ DATA ?= $(abspath ../shared/data/ecg5000)
 WASM_BUILD ?= build-wasm
 PORT ?= 8080
 
-.PHONY: all deps build test sanitize fuzz bench bench-train bench-web goldens run data clean wasm test-wasm
+.PHONY: all deps build test sanitize fuzz bench bench-train bench-web goldens run data clean wasm test-wasm \
+	test-gpu bench-train-gpu results
 
 all: build
 
@@ -79,6 +84,25 @@ bench-train:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_BENCH=ON -DECGLENS_DATA_DIR=$(DATA)
 	cmake --build $(BUILD) --target bench_train -j$(JOBS)
 	native/bench/compare_train.sh $(BUILD)/native/bench/bench_train $(DATA)
+
+# Every model of tools/results.py on the fixed split and seeded:0-4, with the
+# baselines beside them. RESULTS_ARGS passes options on (e.g. --splits fixed).
+RESULTS_ARGS ?=
+results: build
+	tools/results.py --ecglens $(BUILD)/native/cli/ecglens --data-dir $(DATA) $(RESULTS_ARGS)
+
+# On a machine with an NVIDIA GPU and nvcc (ECGLENS_CUDA turns on by itself).
+GPU_BUILD ?= build-gpu
+test-gpu:
+	cmake -S . -B $(GPU_BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_CUDA=ON -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build $(GPU_BUILD) --target train_cuda_tests -j$(JOBS)
+	ctest --test-dir $(GPU_BUILD) -L gpu --output-on-failure
+
+bench-train-gpu:
+	cmake -S . -B $(GPU_BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_CUDA=ON -DECGLENS_BUILD_BENCH=ON \
+	  -DECGLENS_DATA_DIR=$(DATA)
+	cmake --build $(GPU_BUILD) --target bench_train ecglens -j$(JOBS)
+	native/bench/compare_train_gpu.sh $(GPU_BUILD) $(DATA)
 
 # Figures, not tests (native/bench/README.md, "In the browser").
 bench-web: wasm

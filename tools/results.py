@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Regenerates models/RESULTS.md: every model below trained and evaluated on
+ECG5000 under the evaluation protocol (PROTOCOL.md), with the protocol's
+baselines computed by the same evaluation code beside them.
+
+For each model and split it runs, from the repository root,
+    ecglens train <the model's options> --split S --out R/model.ecgw --export-test R/test.csv
+    ecglens eval -m R/model.ecgw -i R/test.csv --json R/eval.json
+and for each split `ecglens baseline --method all --split S --json R/baselines.json`,
+where R is results/<model>/<split>/ (not committed). A run whose eval.json
+exists is not run again, so an interrupted `make results` continues where it
+stopped; delete results/ to start over. Splits: `fixed` for every model, and
+seeded:0-4 (reported as mean ± sample std) for the main models. Thresholds:
+leak-free = the model's default preset (p99 of the validation normals);
+tuned = best accuracy on the test labels, for comparison only.
+
+    tools/results.py [--ecglens build/native/cli/ecglens] [--data-dir DIR]
+                     [--models lstm_ae,srl_ae] [--splits fixed] [--device cpu]
+                     [--out models/RESULTS.md]
+
+Uses only the standard library."""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# name: (what the table calls it, main model?, `ecglens train` options).
+# The options are those of the bundled models (models/*.md), chosen on the
+# validation split.
+MODELS = {
+    "lstm_ae": ("LSTM-AE 64/64", True,
+                "--arch lstm_ae --encoder 64 --decoder 64 --epochs 250 --batch 64 --lr 0.003 "
+                "--clip 1.0 --patience 20 --lr-patience 5 --lr-factor 0.5 --seed 0"),
+    "srl_ae": ("SRL-AE 64-32-16 / 32-64", True,
+               "--arch srl_ae --encoder 64 32 16 --decoder 32 64 --epochs 200 --batch 64 "
+               "--lr 0.003 --clip 1.0 --patience 25 --lr-patience 5 --lr-factor 0.5 "
+               "--sparsity-rho 0.05 --sparsity-beta 0.001 --seed 0"),
+}
+BASELINES = ["mean", "pca", "1nn", "knn"]
+SEEDED = [f"seeded:{s}" for s in range(5)]
+
+
+def run(cmd, log):
+    print("$ " + " ".join(cmd), flush=True)
+    with open(log, "w") as f:
+        subprocess.run(cmd, check=True, stdout=f, stderr=subprocess.STDOUT)
+
+
+def metrics(evaluation):
+    return {
+        "roc_auc": evaluation["roc_auc"],
+        "pr_auc": evaluation["pr_auc"],
+        "leak_free_acc": evaluation["at_threshold"]["accuracy"],
+        "tuned_acc": evaluation["tuned_on_test_labels"]["best_accuracy"]["accuracy"],
+    }
+
+
+def train_seconds(curve):
+    with open(curve) as f:
+        return sum(float(row["seconds"]) for row in csv.DictReader(f))
+
+
+def model_run(args, name, split):
+    folder = os.path.join(args.results, name, split.replace(":", "_"))
+    result = os.path.join(folder, "eval.json")
+    if not os.path.exists(result):
+        os.makedirs(folder, exist_ok=True)
+        model = os.path.join(folder, "model.ecgw")
+        run([args.ecglens, "train", *MODELS[name][2].split(), "--device", args.device,
+             "--data-dir", args.data_dir, "--split", split, "--out", model,
+             "--export-test", os.path.join(folder, "test.csv"), "--quiet"],
+            os.path.join(folder, "train.log"))
+        run([args.ecglens, "eval", "-m", model, "-i", os.path.join(folder, "test.csv"),
+             "--json", result + ".tmp"], os.path.join(folder, "eval.log"))
+        os.replace(result + ".tmp", result)
+    with open(result) as f:
+        m = metrics(json.load(f)["evaluation"])
+    m["seconds"] = train_seconds(os.path.join(folder, "model.ecgw.curve.csv"))
+    return m
+
+
+def baseline_runs(args, split):
+    folder = os.path.join(args.results, "baselines", split.replace(":", "_"))
+    result = os.path.join(folder, "baselines.json")
+    if not os.path.exists(result):
+        os.makedirs(folder, exist_ok=True)
+        run([args.ecglens, "baseline", "--method", "all", "--data-dir", args.data_dir,
+             "--split", split, "--json", result + ".tmp"], os.path.join(folder, "baseline.log"))
+        os.replace(result + ".tmp", result)
+    with open(result) as f:
+        rows = json.load(f)["baselines"]
+    return {r["method"]: (r["label"], metrics(r["evaluation"])) for r in rows}
+
+
+def cell(values, key, digits=4):
+    xs = [v[key] for v in values]
+    if len(xs) == 1:
+        return f"{xs[0]:.{digits}f}"
+    return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--ecglens", default="build/native/cli/ecglens")
+    p.add_argument("--data-dir", default="../shared/data/ecg5000")
+    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--splits", default="fixed," + ",".join(SEEDED),
+                   help="fixed and/or seeded:S, comma-separated (seeded splits: main models only)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or auto (ecglens train --device)")
+    p.add_argument("--results", default="results")
+    p.add_argument("--out", default="models/RESULTS.md")
+    args = p.parse_args()
+    models = [m for m in args.models.split(",") if m]
+    splits = [s for s in args.splits.split(",") if s]
+    for m in models:
+        if m not in MODELS:
+            sys.exit(f"results.py: unknown model '{m}' (known: {', '.join(MODELS)})")
+    start = time.time()
+
+    tables = []
+    for label, group in [("fixed", [s for s in splits if s == "fixed"]),
+                         ("seeded:0-4", [s for s in splits if s.startswith("seeded:")])]:
+        if not group:
+            continue
+        rows = []
+        for m in models:
+            if label != "fixed" and not MODELS[m][1]:
+                continue
+            runs = [model_run(args, m, s) for s in group]
+            rows.append((MODELS[m][0], runs))
+        per_split = [baseline_runs(args, s) for s in group]
+        for method in BASELINES:
+            runs = [b[method][1] for b in per_split if method in b]
+            if runs:
+                rows.append((per_split[0][method][0] + " (baseline)", runs))
+        tables.append((label, group, rows))
+
+    lines = ["# Results on ECG5000", "",
+             "Written by `tools/results.py` (`make results`); do not edit by hand. Protocol:",
+             "[PROTOCOL.md](../../shared/docs/PROTOCOL.md). Leak-free accuracy uses the",
+             "model's default threshold, the 99th percentile of the validation normals'",
+             "scores; tuned accuracy picks the best threshold on the test labels and is",
+             "for comparison only. Seeded rows are mean ± sample standard deviation over",
+             "the splits; training time is the sum of epoch times (1 CPU thread unless",
+             f"the device says otherwise: `--device {args.device}`).", ""]
+    for label, group, rows in tables:
+        lines += [f"## Split {label} ({', '.join(group)})" if label != "fixed" else "## Split fixed",
+                  "", "| model | ROC-AUC | PR-AUC | leak-free acc | tuned acc | train s |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for name, runs in rows:
+            secs = cell(runs, "seconds", 0) if "seconds" in runs[0] else "–"
+            lines.append(f"| {name} | {cell(runs, 'roc_auc')} | {cell(runs, 'pr_auc')} | "
+                         f"{cell(runs, 'leak_free_acc', 3)} | {cell(runs, 'tuned_acc', 3)} | {secs} |")
+        lines.append("")
+    with open(args.out + ".tmp", "w") as f:
+        f.write("\n".join(lines))
+    os.replace(args.out + ".tmp", args.out)
+    print(f"wrote {args.out} ({time.time() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
