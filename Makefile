@@ -92,15 +92,18 @@ results: build
 	tools/results.py --ecglens $(BUILD)/native/cli/ecglens --data-dir $(DATA) $(RESULTS_ARGS)
 
 # On a machine with an NVIDIA GPU and nvcc (ECGLENS_CUDA turns on by itself).
+# GPU_CMAKE_FLAGS: what that machine needs besides (tools/gpu_deps.sh says).
 GPU_BUILD ?= build-gpu
+GPU_CMAKE_FLAGS ?=
 test-gpu:
-	cmake -S . -B $(GPU_BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_CUDA=ON -DECGLENS_DATA_DIR=$(DATA)
+	cmake -S . -B $(GPU_BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_CUDA=ON -DECGLENS_DATA_DIR=$(DATA) \
+	  $(GPU_CMAKE_FLAGS)
 	cmake --build $(GPU_BUILD) --target train_cuda_tests -j$(JOBS)
 	ctest --test-dir $(GPU_BUILD) -L gpu --output-on-failure
 
 bench-train-gpu:
 	cmake -S . -B $(GPU_BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_CUDA=ON -DECGLENS_BUILD_BENCH=ON \
-	  -DECGLENS_DATA_DIR=$(DATA)
+	  -DECGLENS_DATA_DIR=$(DATA) $(GPU_CMAKE_FLAGS)
 	cmake --build $(GPU_BUILD) --target bench_train ecglens -j$(JOBS)
 	native/bench/compare_train_gpu.sh $(GPU_BUILD) $(DATA)
 

@@ -25,8 +25,20 @@ int main(int argc, char** argv) {
       ecglens::cli::add_score);
   add("eval", "Evaluate a model on labelled beats: metrics table and JSON",
       ecglens::cli::add_eval);
+#ifdef ECGLENS_HAVE_ONNX
   add("export", "Write a weights file as an ONNX model (same outputs as the core)",
       ecglens::cli::add_export);
+#else
+  add("export", "(not in this build: it was configured with ECGLENS_ONNX=OFF)",
+      [](CLI::App& sub) -> ecglens::cli::Action {
+        sub.allow_extras();
+        return []() -> int {
+          throw ecglens::Error(
+              "this build has no ONNX export: configure with -DECGLENS_ONNX=ON where "
+              "libonnx-dev and protobuf are installed");
+        };
+      });
+#endif
   add("synth", "Write synthetic ECG beats with labelled anomaly types as CSV",
       ecglens::cli::add_synth);
   add("baseline", "The protocol's simple baselines (mean, PCA, nearest neighbours) on ECG5000",
