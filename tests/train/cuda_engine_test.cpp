@@ -162,7 +162,8 @@ TrainOptions small_options(Device device) {
 TEST(CudaEngine, SameSeedGivesIdenticalWeights) {
   REQUIRE_GPU();
   const auto train = noisy_beats(64, 20, 3), val = noisy_beats(16, 20, 4);
-  Trainer a(small_options(Device::Cuda), train, val, 20), b(small_options(Device::Cuda), train, val, 20);
+  Trainer a(small_options(Device::Cuda), train, val, 20);
+  Trainer b(small_options(Device::Cuda), train, val, 20);
   a.run(nullptr);
   b.run(nullptr);
   EXPECT_EQ(a.parameters(), b.parameters());

@@ -20,7 +20,8 @@ std::vector<float> sine_beats(int count, int length, std::uint64_t seed) {
   for (int b = 0; b < count; ++b) {
     const double phase = r.uniform(0, 0.5);
     for (int t = 0; t < length; ++t)
-      v.push_back(static_cast<float>(std::sin(6.283 * t / length + phase) + r.uniform(-0.05, 0.05)));
+      v.push_back(
+          static_cast<float>(std::sin(6.283 * t / length + phase) + r.uniform(-0.05, 0.05)));
   }
   return v;
 }

@@ -146,7 +146,6 @@ class CudaEngine final : public Engine {
     check(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
 
     const std::size_t per_beat = std::size_t(T_) * C_;
-    train_count_ = train.size() / per_beat;
     validation_count_ = validation.size() / per_beat;
     train_.upload(train);
     validation_.upload(validation);
@@ -518,7 +517,7 @@ class CudaEngine final : public Engine {
   Parameters<float> layout_;
   std::string device_;
   cublasHandle_t blas_ = nullptr;
-  std::size_t train_count_ = 0, validation_count_ = 0;
+  std::size_t validation_count_ = 0;
   DeviceArray<float> train_, validation_;
   DeviceArray<std::uint64_t> order_, validation_order_;
   DeviceArray<float> params_, grads_, m_, v_;
@@ -538,7 +537,8 @@ bool cuda_available(std::string* why) {
   if (status != cudaSuccess) {
     cudaGetLastError();  // clear it
     if (why)
-      *why = std::string("no usable NVIDIA GPU or driver (CUDA: ") + cudaGetErrorString(status) + ")";
+      *why = std::string("no usable NVIDIA GPU or driver (CUDA: ") + cudaGetErrorString(status) +
+             ")";
     return false;
   }
   if (count == 0) {

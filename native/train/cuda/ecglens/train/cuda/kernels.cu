@@ -46,7 +46,8 @@ __global__ void gather_kernel(const float* beats, int T, int C, const std::uint6
     const int c = static_cast<int>(i % C);
     const int t = static_cast<int>((i / C) % T);
     const int k = static_cast<int>(i / (std::size_t(C) * T));
-    x[(std::size_t(t) * B + k) * C + c] = beats[order[k] * std::size_t(T) * C + std::size_t(t) * C + c];
+    x[(std::size_t(t) * B + k) * C + c] =
+        beats[order[k] * std::size_t(T) * C + std::size_t(t) * C + c];
   }
 }
 
