@@ -1,4 +1,5 @@
-// ecglens train: train a recurrent (LSTM or GRU) autoencoder on normal beats,
+// ecglens train: train an autoencoder of the model zoo (the LSTM or GRU
+// family, lstm_vae, recae, mlp_ae, conv1d_ae) on normal beats,
 // either ECG5000's under the evaluation protocol's split (PROTOCOL.md,
 // --data-dir/--split) or those of the user's own file (--train FILE, any
 // format the readers know; beats labelled as anomalies are left out, and
@@ -35,6 +36,11 @@ struct TrainCommand {
   std::vector<int> encoder{64};
   std::vector<int> decoder{64};
   bool residual_encoder = false;
+  std::vector<int> hidden;           // mlp_ae, recae (empty: the kind's default)
+  int latent = 16;                   // lstm_vae
+  std::vector<int> channels{32, 16};  // conv1d_ae
+  int kernel = 7;
+  int stride = 2;
   train::TrainOptions options;
   std::string optimizer = "adam";
   std::string device = "auto";
@@ -89,14 +95,26 @@ std::string rebuild_command(const train::TrainOptions& o, const std::string& dat
                             const std::string& out) {
   const Architecture& a = o.architecture;
   std::ostringstream s;
-  s << "ecglens train --arch " << to_string(a.kind) << " --cell " << to_string(a.cell)
-    << " --encoder " << join(a.encoder_hidden)
-    << " --decoder " << join(a.decoder_hidden) << (a.residual_encoder ? " --residual-encoder" : "")
-    << " --epochs " << o.epochs << " --batch " << o.batch << " --lr " << number(o.lr) << " --optimizer "
+  s << "ecglens train --arch " << to_string(a.kind);
+  switch (a.kind) {
+    case ModelKind::MlpAe: s << " --hidden " << join(a.hidden); break;
+    case ModelKind::RecAe:
+      s << " --cell " << to_string(a.cell) << " --hidden " << join(a.hidden);
+      break;
+    case ModelKind::Conv1dAe:
+      s << " --channels " << join(a.channels) << " --kernel " << a.kernel << " --stride " << a.stride;
+      break;
+    default:
+      s << " --cell " << to_string(a.cell) << " --encoder " << join(a.encoder_hidden) << " --decoder "
+        << join(a.decoder_hidden) << (a.residual_encoder ? " --residual-encoder" : "");
+      if (a.kind == ModelKind::LstmVae) s << " --latent " << a.latent_dim;
+  }
+  s << " --epochs " << o.epochs << " --batch " << o.batch << " --lr " << number(o.lr) << " --optimizer "
     << train::to_string(o.adam.kind) << " --weight-decay " << number(o.adam.weight_decay) << " --clip "
     << number(o.clip) << " --patience " << o.patience << " --lr-patience " << o.lr_patience
     << " --lr-factor " << number(o.lr_factor) << " --min-lr " << number(o.min_lr) << " --loss "
     << to_string(o.loss) << " --normalize " << to_string(o.normalization);
+  if (a.kind == ModelKind::LstmVae) s << " --sparsity-beta " << number(o.sparsity.beta);
   if (a.kind == ModelKind::SparseLstmAe || a.kind == ModelKind::SrlAe)
     s << " --sparsity-rho " << number(o.sparsity.rho) << " --sparsity-beta " << number(o.sparsity.beta);
   s << " --seed " << o.seed << " --device " << train::to_string(o.device) << " " << data_args
@@ -241,8 +259,23 @@ train::TrainOptions options_from_command(TrainCommand& c) {
   a.decoder_hidden = c.decoder;
   a.residual_encoder = c.residual_encoder;
   a.residual_decoder = a.kind == ModelKind::ResidualLstmAe || a.kind == ModelKind::SrlAe;
+  if (a.kind == ModelKind::LstmVae) a.latent_dim = c.latent;
+  if (a.kind == ModelKind::MlpAe || a.kind == ModelKind::RecAe) {
+    a.hidden = c.hidden;
+    if (a.hidden.empty())
+      a.hidden = a.kind == ModelKind::MlpAe ? std::vector<int>{128, 32} : std::vector<int>{64};
+  }
+  if (a.kind == ModelKind::Conv1dAe) {
+    a.channels = c.channels;
+    a.kernel = c.kernel;
+    a.stride = c.stride;
+  }
   o.adam.kind = train::parse_optimizer(c.optimizer);
   o.device = train::resolve_device(train::parse_device(c.device));
+  // The CUDA engine trains the LSTM family only: auto keeps the other kinds on the CPU.
+  const bool lstm_family = a.kind == ModelKind::LstmAe || a.kind == ModelKind::ResidualLstmAe ||
+                           a.kind == ModelKind::SparseLstmAe || a.kind == ModelKind::SrlAe;
+  if (c.device == "auto" && !lstm_family) o.device = train::Device::Cpu;
   o.loss = parse_loss(c.loss);
   o.normalization = parse_normalization(c.normalize);
   o.validate();
@@ -312,7 +345,8 @@ Action add_train(CLI::App& app) {
   train::TrainOptions& o = c->options;
   o.sparsity.beta = 1e-3;
   app.add_option("--arch", c->arch,
-                 "Model kind: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae")
+                 "Model kind: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae, lstm_vae, "
+                 "recae, mlp_ae, conv1d_ae")
       ->capture_default_str();
   app.add_option("--cell", c->cell, "Recurrent cell: lstm or gru")->capture_default_str();
   app.add_option("--encoder", c->encoder, "Encoder LSTM sizes, e.g. --encoder 64 or 128 64 32")
@@ -320,6 +354,17 @@ Action add_train(CLI::App& app) {
   app.add_option("--decoder", c->decoder, "Decoder LSTM sizes")->capture_default_str();
   app.add_flag("--residual-encoder", c->residual_encoder,
                "Residual connections in the encoder too (the decoder's follow --arch)");
+  app.add_option("--latent", c->latent, "lstm_vae: size of the latent (mu, logvar)")
+      ->capture_default_str();
+  app.add_option("--hidden", c->hidden,
+                 "mlp_ae: encoder Dense sizes (default 128 32); recae: recurrent sizes of "
+                 "encoder and decoder (default 64)");
+  app.add_option("--channels", c->channels, "conv1d_ae: encoder Conv1d channels")
+      ->capture_default_str();
+  app.add_option("--kernel", c->kernel, "conv1d_ae: kernel width (odd)")->capture_default_str();
+  app.add_option("--stride", c->stride,
+                 "conv1d_ae: stride (the beat's length must divide by stride^layers)")
+      ->capture_default_str();
   c->epochs_option = app.add_option("--epochs", o.epochs, "Most epochs to run")->capture_default_str();
   app.add_option("--batch", o.batch, "Beats per mini-batch")->capture_default_str();
   app.add_option("--lr", o.lr, "Learning rate")->capture_default_str();
@@ -342,7 +387,8 @@ Action add_train(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--sparsity-rho", o.sparsity.rho, "Target latent activation (sparse kinds)")
       ->capture_default_str();
-  app.add_option("--sparsity-beta", o.sparsity.beta, "Weight of the KL penalty (sparse kinds)")
+  app.add_option("--sparsity-beta", o.sparsity.beta,
+                 "Weight of the KL penalty (sparse kinds; lstm_vae: beta_kl)")
       ->capture_default_str();
   app.add_option("--device", c->device,
                  "cpu, cuda (an NVIDIA GPU) or auto (the GPU when one is present)")

@@ -295,17 +295,5 @@ TEST_P(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
 INSTANTIATE_TEST_SUITE_P(Cells, AutoencoderForward, ::testing::Values(kLstm, kGru),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
-TEST(Trainable, OtherKindsAreRefusedWithAReason) {
-  Architecture a = small_architecture(ModelKind::LstmAe);
-  a.kind = ModelKind::RecAe;
-  a.hidden = {4};
-  try {
-    LstmAutoencoder<float> net(a);
-    FAIL() << "recae should be refused";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("recae"), std::string::npos);
-  }
-}
-
 }  // namespace
 }  // namespace ecglens::train

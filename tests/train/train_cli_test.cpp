@@ -71,10 +71,10 @@ TEST_F(TrainCli, ResumeContinuesACheckpointToTheSameWeightsAsOneRun) {
   EXPECT_EQ(a.thresholds.values, b.thresholds.values);
 }
 
-TEST_F(TrainCli, BadOptionsAndUntrainableKindsFailWithAReason) {
-  const CliResult kind = run(common() + " --arch recae --out " + path("x.ecgw"));
+TEST_F(TrainCli, BadOptionsAndUnknownKindsFailWithAReason) {
+  const CliResult kind = run(common() + " --arch lstm_ea --out " + path("x.ecgw"));
   EXPECT_EQ(kind.code, 1);
-  EXPECT_THAT(kind.output, HasSubstr("does not train 'recae'"));
+  EXPECT_THAT(kind.output, HasSubstr("unknown model kind 'lstm_ea'"));
   const CliResult split = run(common() + " --split seeded:abc --out " + path("x.ecgw"));
   EXPECT_EQ(split.code, 1);
   EXPECT_THAT(split.output, HasSubstr("seed must be a non-negative integer"));

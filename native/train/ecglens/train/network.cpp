@@ -3,6 +3,10 @@
 #include "ecglens/train/network.h"
 
 #include "ecglens/train/autoencoder.h"
+#include "ecglens/train/conv_autoencoder.h"
+#include "ecglens/train/dense_autoencoder.h"
+#include "ecglens/train/reverse_autoencoder.h"
+#include "ecglens/train/variational_autoencoder.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens::train {
@@ -10,15 +14,27 @@ namespace ecglens::train {
 void check_trainable(const Architecture& arch) {
   const bool family = arch.kind == ModelKind::LstmAe || arch.kind == ModelKind::ResidualLstmAe ||
                       arch.kind == ModelKind::SparseLstmAe || arch.kind == ModelKind::SrlAe;
-  if (!family)
+  const bool other = arch.kind == ModelKind::MlpAe || arch.kind == ModelKind::Conv1dAe ||
+                     arch.kind == ModelKind::LstmVae || arch.kind == ModelKind::RecAe;
+  if (!family && !other)
     throw Error(std::string("the trainer does not train '") + to_string(arch.kind) +
-                "' yet (trainable: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae)");
+                "' (trainable: lstm_ae, residual_lstm_ae, sparse_lstm_ae, srl_ae, lstm_vae, recae, "
+                "mlp_ae, conv1d_ae)");
+  // The other kinds' sizes are checked as a weights file's would be (empty
+  // lists, an even kernel, a decoder that does not give back seq_len steps).
+  if (other) Architecture::from_json(arch.to_json(), "architecture");
 }
 
 template <typename S>
 std::unique_ptr<Network<S>> make_network(const Architecture& arch) {
   check_trainable(arch);
-  return std::make_unique<LstmAutoencoder<S>>(arch);
+  switch (arch.kind) {
+    case ModelKind::MlpAe: return std::make_unique<DenseAutoencoder<S>>(arch);
+    case ModelKind::Conv1dAe: return std::make_unique<ConvAutoencoder<S>>(arch);
+    case ModelKind::LstmVae: return std::make_unique<VariationalAutoencoder<S>>(arch);
+    case ModelKind::RecAe: return std::make_unique<ReverseAutoencoder<S>>(arch);
+    default: return std::make_unique<LstmAutoencoder<S>>(arch);
+  }
 }
 
 template <typename S>

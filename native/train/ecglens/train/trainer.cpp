@@ -40,6 +40,7 @@ nlohmann::json TrainOptions::to_json() const {
     j["sparsity_beta"] = sparsity.beta;
   }
   // lstm_vae's beta_kl (variational_autoencoder.h).
+  if (architecture.kind == ModelKind::LstmVae) j["sparsity_beta"] = sparsity.beta;
   return j;
 }
 
