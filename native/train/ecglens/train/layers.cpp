@@ -42,7 +42,8 @@ Linear<S>::Linear(Parameters<S>& params, const std::string& prefix)
       weight_(params.index(prefix + ".weight")),
       bias_(params.index(prefix + ".bias")),
       in_(static_cast<int>(params.entries()[weight_].shape[1])),
-      out_(static_cast<int>(params.entries()[weight_].shape[0])) {}
+      out_(static_cast<int>(params.entries()[weight_].shape[0])),
+      d_bias_(out_) {}
 
 template <typename S>
 void Linear<S>::forward(const Eigen::Ref<const Mat<S>>& x, Eigen::Ref<Mat<S>> y) {
@@ -55,7 +56,8 @@ template <typename S>
 void Linear<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
                          Mat<S>* dx) {
   params_.grad_matrix(weight_).noalias() += dy * x.transpose();
-  params_.grad_vector(bias_) += dy.rowwise().sum();
+  d_bias_.noalias() = dy.rowwise().sum();
+  params_.grad_vector(bias_) += d_bias_;
   if (dx) dx->noalias() = params_.matrix(weight_).transpose() * dy;
 }
 

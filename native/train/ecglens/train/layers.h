@@ -45,6 +45,9 @@ class Linear {
   Parameters<S>& params_;
   int weight_, bias_;
   int in_, out_;
+  // db of one backward pass: summed here, then added to the flat buffer, so
+  // the sum's rounding never depends on where the bias sits in that buffer.
+  Vec<S> d_bias_;
 };
 
 // One recurrent layer over a time-major sequence: what LSTM and GRU layers
