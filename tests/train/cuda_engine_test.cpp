@@ -21,6 +21,7 @@
 #include "ecglens/train/network.h"
 #include "ecglens/train/random.h"
 #include "ecglens/train/trainer.h"
+#include "kind_test_support.h"
 #include "test_paths.h"
 
 namespace ecglens::train {
@@ -32,16 +33,9 @@ namespace {
     if (!cuda_available(&why)) GTEST_SKIP() << why;       \
   } while (0)
 
+// Noisy sine beats, one channel (kind_test_support.h).
 std::vector<float> noisy_beats(int count, int length, std::uint64_t seed) {
-  Random r(seed);
-  std::vector<float> v;
-  for (int b = 0; b < count; ++b) {
-    const double phase = r.uniform(0, 0.5), amp = r.uniform(0.8, 1.2);
-    for (int t = 0; t < length; ++t)
-      v.push_back(static_cast<float>(amp * std::sin(6.283 * t / length + phase) +
-                                     r.uniform(-0.1, 0.1)));
-  }
-  return v;
+  return checks::sine_beats(count, length, 1, seed);
 }
 
 struct Case {

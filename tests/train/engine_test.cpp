@@ -10,20 +10,14 @@
 #include "ecglens/train/network.h"
 #include "ecglens/train/random.h"
 #include "ecglens/util/error.h"
+#include "kind_test_support.h"
 
 namespace ecglens::train {
 namespace {
 
+// Noisy sine beats, one channel (kind_test_support.h).
 std::vector<float> sine_beats(int count, int length, std::uint64_t seed) {
-  Random r(seed);
-  std::vector<float> v;
-  for (int b = 0; b < count; ++b) {
-    const double phase = r.uniform(0, 0.5);
-    for (int t = 0; t < length; ++t)
-      v.push_back(
-          static_cast<float>(std::sin(6.283 * t / length + phase) + r.uniform(-0.05, 0.05)));
-  }
-  return v;
+  return checks::sine_beats(count, length, 1, seed);
 }
 
 EngineSettings srl_settings() {

@@ -12,71 +12,12 @@
 #include "ecglens/train/autoencoder.h"
 #include "ecglens/train/random.h"
 #include "ecglens/util/error.h"
+#include "kind_test_support.h"
 
 namespace ecglens::train {
 namespace {
 
-using MatD = Mat<double>;
-
-MatD random_matrix(Eigen::Index rows, Eigen::Index cols, Random& r, double scale = 1.0) {
-  MatD m(rows, cols);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = r.uniform(-scale, scale);
-  return m;
-}
-
-void randomize(Parameters<double>& p, Random& r, double scale = 0.5) {
-  for (auto& v : p.values()) v = r.uniform(-scale, scale);
-}
-
-// Worst per-tensor relative error between the gradient buffer (filled by the
-// caller's last evaluation) and central differences of `objective`.
-void expect_gradients_match(Parameters<double>& p, const std::function<double()>& objective,
-                            const std::vector<double>& analytic, double tolerance = 1e-6) {
-  // Step 1e-5: truncation error O(h^2) stays below 1e-9 relative, and the
-  // rounding noise of the loss (~1e-16 / h) stays small against gradients
-  // as small as 1e-6 (MAE's are, with its 1/(n B) scale).
-  const double h = 1e-5;
-  for (std::size_t e = 0; e < p.entries().size(); ++e) {
-    const auto& entry = p.entries()[e];
-    double diff2 = 0, a2 = 0, n2 = 0;
-    for (std::size_t k = 0; k < entry.size; ++k) {
-      double& v = p.values()[entry.offset + k];
-      const double saved = v;
-      v = saved + h;
-      const double up = objective();
-      v = saved - h;
-      const double down = objective();
-      v = saved;
-      const double numeric = (up - down) / (2 * h);
-      const double a = analytic[entry.offset + k];
-      diff2 += (a - numeric) * (a - numeric);
-      a2 += a * a;
-      n2 += numeric * numeric;
-    }
-    const double denom = std::max(std::sqrt(std::max(a2, n2)), 1e-300);
-    EXPECT_LE(std::sqrt(diff2) / denom, tolerance) << "tensor " << entry.name;
-    EXPECT_GT(a2, 0.0) << "tensor " << entry.name << " got no gradient";
-  }
-}
-
-// The same check for an input's gradient.
-void expect_input_gradient_matches(MatD& x, const std::function<double()>& objective,
-                                   const MatD& analytic) {
-  const double h = 1e-5;
-  MatD numeric(x.rows(), x.cols());
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    const double saved = x.data()[i];
-    x.data()[i] = saved + h;
-    const double up = objective();
-    x.data()[i] = saved - h;
-    const double down = objective();
-    x.data()[i] = saved;
-    numeric.data()[i] = (up - down) / (2 * h);
-  }
-  const double err = (analytic - numeric).norm() / std::max(analytic.norm(), numeric.norm());
-  EXPECT_LE(err, 1e-6);
-  EXPECT_GT(analytic.norm(), 0.0);
-}
+using namespace checks;  // random inputs and the finite-difference checks
 
 std::vector<TensorSpec> lstm_specs(const std::string& p, int in, int h, bool projection,
                                    int gates = 4) {
@@ -268,28 +209,7 @@ TEST_P(AutoencoderForward, MatchesTheInferenceCoreOnTheSameWeights) {
   const int steps = arch.seq_len, batch = 5;
   LstmAutoencoder<float> net(arch);
   net.initialize(3);
-  WeightsFile w;
-  w.architecture = arch.to_json();
-  w.tensors = net.tensors();
-  Model model(w);
-
-  Random r(6);
-  std::vector<float> beats(static_cast<std::size_t>(batch) * steps * arch.input_dim);
-  for (auto& v : beats) v = static_cast<float>(r.uniform(-2, 2));
-  std::vector<float> core(beats.size());
-  model.reconstruct(beats.data(), batch, steps, core.data());
-
-  std::vector<std::size_t> index{0, 1, 2, 3, 4};
-  Mat<float> x(arch.input_dim, steps * batch);
-  gather_time_major<float>(beats.data(), steps, arch.input_dim, index.data(), batch, x);
-  const Mat<float> y = net.forward(x, steps, batch);
-  double worst = 0;
-  for (int b = 0; b < batch; ++b)
-    for (int t = 0; t < steps; ++t)
-      for (int c = 0; c < arch.input_dim; ++c)
-        worst = std::max(worst, double(std::abs(y(c, t * batch + b) -
-                                                core[(b * steps + t) * arch.input_dim + c])));
-  EXPECT_LE(worst, 1e-5);
+  EXPECT_LE(worst_difference_from_core(net, steps, batch, 6), 1e-5);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, AutoencoderForward, ::testing::Values(kLstm, kGru),

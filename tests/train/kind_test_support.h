@@ -36,6 +36,9 @@ inline void randomize(Parameters<double>& p, Random& r, double scale = 0.5) {
 // tensor gets a gradient.
 inline void expect_gradients_match(Parameters<double>& p, const std::function<double()>& objective,
                                    const std::vector<double>& analytic, double tolerance = 1e-6) {
+  // Step 1e-5: truncation error O(h^2) stays below 1e-9 relative, and the
+  // rounding noise of the loss (~1e-16 / h) stays small against gradients
+  // as small as 1e-6 (MAE's are, with its 1/(n B) scale).
   const double h = 1e-5;
   for (std::size_t e = 0; e < p.entries().size(); ++e) {
     const auto& entry = p.entries()[e];

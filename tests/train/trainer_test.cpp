@@ -13,6 +13,7 @@
 #include "ecglens/train/random.h"
 #include "ecglens/train/trainer.h"
 #include "ecglens/util/error.h"
+#include "kind_test_support.h"
 
 namespace ecglens::train {
 namespace {
@@ -26,17 +27,9 @@ fs::path temp_dir(const std::string& name) {
   return p;
 }
 
-// Noisy sine beats: a shape an autoencoder can learn in a few epochs.
+// Noisy sine beats, one channel (kind_test_support.h).
 std::vector<float> sine_beats(int count, int length, std::uint64_t seed) {
-  Random r(seed);
-  std::vector<float> v;
-  for (int b = 0; b < count; ++b) {
-    const double phase = r.uniform(0, 0.5), amp = r.uniform(0.8, 1.2);
-    for (int t = 0; t < length; ++t)
-      v.push_back(static_cast<float>(amp * std::sin(6.283 * t / length + phase) +
-                                     r.uniform(-0.05, 0.05)));
-  }
-  return v;
+  return checks::sine_beats(count, length, 1, seed);
 }
 
 TrainOptions small_options() {
