@@ -23,14 +23,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import { serve } from '../serve.mjs';
+import { openBrowser, parseArgs } from './browser.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
-  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1] ?? '']);
-  return pairs;
-}, []));
-const CHROMIUM = '/usr/bin/chromium';
+const args = parseArgs(process.argv.slice(2));
 const WEB = args.web || 'build-wasm/web';
 const BEATS = args.beats || '../shared/data/ecg5000/ECG5000_TEST_binary.csv';
 const MODEL = args.model || 'ecg5000_lstm_ae.ecgw';
@@ -38,19 +33,6 @@ const ROUNDS = Number(args.rounds || 5);
 const STARTS = Number(args.starts ?? 5);
 const ORT_BATCHES = (args['ort-batches'] || '256,4500').split(',').map(Number);
 
-let chromium;
-try {
-  const require = createRequire(path.join(process.cwd(), 'noop.js'));
-  const paths = [process.cwd(), ...(process.env.NODE_PATH || '').split(':').filter(Boolean)];
-  ({ chromium } = require(require.resolve('playwright-core', { paths })));
-} catch (e) {
-  console.log('SKIP: playwright-core is not installed (tools/setup.sh installs it)');
-  process.exit(77);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} is missing (tools/setup.sh installs it)`);
-  process.exit(77);
-}
 for (const [what, file] of [['beats', BEATS], ['page', path.join(WEB, 'app.wasm')],
                             ['model', path.join(WEB, 'models', MODEL)]]) {
   if (!fs.existsSync(file)) {
@@ -63,14 +45,7 @@ const best = (xs) => Math.min(...xs);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
-const server = await serve(WEB, 0);
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
-         '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const { browser, server, origin } = await openBrowser(WEB);
 
 // One page start: navigation to all beats scored, in the page's clock
 // (performance.now() counts from the navigation's start).

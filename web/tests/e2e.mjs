@@ -29,32 +29,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { serve } from '../serve.mjs';
+import { openBrowser, parseArgs } from './browser.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
-  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1] ?? '']);
-  return pairs;
-}, []));
-const CHROMIUM = '/usr/bin/chromium';
+const args = parseArgs(process.argv.slice(2));
 const MODEL = path.join(args.fixtures, 'golden/bench_lstm_ae.ecgw');
 const ECG5000 = args.data ? path.join(args.data, 'ECG5000_TEST_binary.csv') : '';
 const BAD = path.join(args.fixtures, 'data/bad/not_a_number.csv');
 const GOOD_SMALL = path.join(args.fixtures, 'data/label_first.csv');
 
-let chromium;
-try {
-  const require = createRequire(path.join(process.cwd(), 'noop.js'));
-  const paths = [process.cwd(), ...(process.env.NODE_PATH || '').split(':').filter(Boolean)];
-  ({ chromium } = require(require.resolve('playwright-core', { paths })));
-} catch (e) {
-  console.log('SKIP: playwright-core is not installed (tools/setup.sh installs it)');
-  process.exit(77);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} is missing (tools/setup.sh installs it)`);
-  process.exit(77);
-}
 
 const results = [];
 async function check(name, fn) {
@@ -75,14 +57,7 @@ function cli(...cliArgs) {
 const haveCli = args.cli && fs.existsSync(args.cli);
 const haveData = ECG5000 && fs.existsSync(ECG5000);
 
-const server = await serve(args.web, 0);
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-gpu',
-         '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const { browser, server, origin } = await openBrowser(args.web);
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 const requests = [];
 page.on('request', (r) => requests.push(r.url()));
