@@ -126,6 +126,10 @@ TEST(Conv1dAeTraining, SameSeedGivesBitIdenticalWeights) {
   expect_deterministic_training(conv_architecture(1, 24, {8, 4}, 5, 2));
 }
 
+TEST(Conv1dAeTraining, ResumeMatchesAnUninterruptedRun) {
+  expect_resume_matches_an_uninterrupted_run(conv_architecture(1, 24, {8, 4}, 5, 2));
+}
+
 TEST(Conv1dAeTraining, ADecoderThatDoesNotGiveBackTheBeatIsRefused) {
   // 25 steps, stride 2, two layers: 25 -> 13 -> 7 -> 14 -> 28.
   EXPECT_THROW(make_network<float>(conv_architecture(1, 25, {4, 4}, 3, 2)), Error);

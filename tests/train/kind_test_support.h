@@ -153,4 +153,22 @@ inline void expect_deterministic_training(const Architecture& arch) {
   EXPECT_LT(a.history().back().train_loss, a.history().front().train_loss);
 }
 
+// Two epochs, then a third resumed from the checkpoint in a new Trainer,
+// land on the weights of three epochs in one run.
+inline void expect_resume_matches_an_uninterrupted_run(const Architecture& arch) {
+  const int T = arch.seq_len, C = arch.input_dim;
+  const auto train = sine_beats(64, T, C, 1), val = sine_beats(16, T, C, 2);
+  const TrainOptions o = short_run(arch, 42);
+  Trainer straight(o, train, val, T);
+  straight.run(nullptr);
+  TrainOptions first = o;
+  first.epochs = 2;
+  Trainer part(first, train, val, T);
+  part.run(nullptr);
+  Trainer resumed(o, train, val, T);
+  resumed.restore(part.checkpoint());
+  resumed.run(nullptr);
+  EXPECT_EQ(resumed.parameters(), straight.parameters());
+}
+
 }  // namespace ecglens::train::checks

@@ -89,17 +89,43 @@ TEST(LstmVaeTraining, SameSeedGivesBitIdenticalWeights) {
   expect_deterministic_training(a);
 }
 
-TEST(LstmVaeTraining, DrawnNoiseChangesTheObjectiveButNotForward) {
+TEST(LstmVaeTraining, ResumeMatchesAnUninterruptedRun) {
+  Architecture a = vae_architecture(CellType::Lstm, 24);
+  a.input_dim = 1;
+  a.encoder_hidden = {8};
+  a.decoder_hidden = {8};
+  expect_resume_matches_an_uninterrupted_run(a);
+}
+
+TEST(LstmVaeTraining, NoiseIsAFunctionOfItsKeyAndLeavesForwardAlone) {
   const Architecture arch = vae_architecture(CellType::Lstm, 6);
   VariationalAutoencoder<double> net(arch);
   net.initialize(3);
   Random r(7);
   const MatD x = random_matrix(arch.input_dim, 6 * 2, r);
+  net.set_noise_key(11);
   const double a = net.loss_and_gradient(x, 6, 2, Loss::MSE, {0.05, 0.0});
+  const double again = net.loss_and_gradient(x, 6, 2, Loss::MSE, {0.05, 0.0});
+  net.set_noise_key(12);
   const double b = net.loss_and_gradient(x, 6, 2, Loss::MSE, {0.05, 0.0});
-  EXPECT_NE(a, b) << "each objective draws new noise";
+  EXPECT_EQ(a, again) << "one key, one draw";
+  EXPECT_NE(a, b) << "another key draws other noise";
   const MatD y1 = net.forward(x, 6, 2), y2 = net.forward(x, 6, 2);
   EXPECT_EQ(y1, y2);
+}
+
+TEST(LstmVaeTraining, NoiseIsStandardNormal) {
+  std::vector<double> eps(20000);
+  vae_noise<double>(vae_noise_key(99, 1), eps.data(), eps.size());
+  double mean = 0, square = 0;
+  for (double e : eps) {
+    mean += e;
+    square += e * e;
+  }
+  mean /= double(eps.size());
+  const double variance = square / double(eps.size()) - mean * mean;
+  EXPECT_NEAR(mean, 0.0, 0.03);     // 4 standard errors of the mean
+  EXPECT_NEAR(variance, 1.0, 0.04);
 }
 
 }  // namespace

@@ -92,6 +92,10 @@ TEST(MlpAeTraining, SameSeedGivesBitIdenticalWeights) {
   expect_deterministic_training(mlp_architecture(1, 24, {16, 4}));
 }
 
+TEST(MlpAeTraining, ResumeMatchesAnUninterruptedRun) {
+  expect_resume_matches_an_uninterrupted_run(mlp_architecture(1, 24, {16, 4}));
+}
+
 TEST(MlpAeTraining, EmptyHiddenListIsRefused) {
   EXPECT_THROW(make_network<float>(mlp_architecture(1, 24, {})), Error);
 }

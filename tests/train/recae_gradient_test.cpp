@@ -130,6 +130,10 @@ TEST(RecAeTraining, SameSeedGivesBitIdenticalWeights) {
   expect_deterministic_training(recae_architecture(CellType::Lstm, 1, 24, {8}));
 }
 
+TEST(RecAeTraining, ResumeMatchesAnUninterruptedRun) {
+  expect_resume_matches_an_uninterrupted_run(recae_architecture(CellType::Lstm, 1, 24, {8}));
+}
+
 TEST(Trainable, EveryKindOfTheModelZooIsTrainable) {
   for (const char* kind : {"lstm_ae", "residual_lstm_ae", "sparse_lstm_ae", "srl_ae", "recae",
                            "lstm_vae", "mlp_ae", "conv1d_ae"}) {

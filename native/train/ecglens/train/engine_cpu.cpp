@@ -5,6 +5,7 @@
 
 #include "ecglens/train/engine.h"
 #include "ecglens/train/network.h"
+#include "ecglens/train/variational_autoencoder.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens::train {
@@ -45,7 +46,8 @@ class CpuEngine final : public Engine {
         channels_(settings.architecture.input_dim),
         train_(train),
         validation_(validation),
-        net_(make_network<float>(settings.architecture)) {
+        net_(make_network<float>(settings.architecture)),
+        noise_seed_(vae_noise_seed(initial)) {
     set_parameters(initial);
     net_->reserve(length_, settings_.batch);
     batch_.resize(channels_, static_cast<Eigen::Index>(length_) * settings_.batch);
@@ -61,6 +63,7 @@ class CpuEngine final : public Engine {
       const int B = static_cast<int>(std::min<std::size_t>(settings_.batch, order.size() - first));
       auto x = batch_.leftCols(Eigen::Index(T) * B);
       gather_time_major<float>(train_.data(), T, channels_, order.data() + first, B, x);
+      net_->set_noise_key(vae_noise_key(noise_seed_, adam_.step + 1));
       const double objective =
           net_->loss_and_gradient(x, T, B, settings_.loss, settings_.sparsity);
       if (!std::isfinite(objective)) return objective;
@@ -101,6 +104,7 @@ class CpuEngine final : public Engine {
     if (B < 1 || B > settings_.batch) throw Error("a gradient batch holds 1 to --batch beats");
     auto x = batch_.leftCols(Eigen::Index(length_) * B);
     gather_time_major<float>(train_.data(), length_, channels_, index.data(), B, x);
+    net_->set_noise_key(vae_noise_key(noise_seed_, adam_.step + 1));
     const double objective =
         net_->loss_and_gradient(x, length_, B, settings_.loss, settings_.sparsity);
     grads = net_->parameters().grads();
@@ -122,6 +126,7 @@ class CpuEngine final : public Engine {
   int length_, channels_;
   std::vector<float> train_, validation_;
   std::unique_ptr<Network<float>> net_;
+  std::uint64_t noise_seed_;  // lstm_vae's noise: a batch's key is this and its Adam step
   AdamState adam_;
   Mat<float> batch_;  // C x (T*B) time-major
 };

@@ -51,6 +51,10 @@ class Network {
   virtual double loss_and_gradient(const Eigen::Ref<const Mat<S>>& x, int steps, int batch,
                                    Loss loss, const Sparsity& sparsity,
                                    double* reconstruction = nullptr) = 0;
+
+  // Kinds whose objective samples noise (lstm_vae) draw it in later
+  // objectives from the stream of `key`; the others have none to draw.
+  virtual void set_noise_key(std::uint64_t /*key*/) {}
 };
 
 // The network for `arch` (Error when it is not trainable).

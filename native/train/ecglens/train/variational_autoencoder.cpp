@@ -21,18 +21,30 @@ const Architecture& checked(const Architecture& arch) {
   return arch;
 }
 
-// FNV-1a over the bytes of the weights: the noise stream's seed.
-template <typename S>
-std::uint64_t weights_digest(const std::vector<S>& values) {
+}  // namespace
+
+std::uint64_t vae_noise_seed(const std::vector<float>& initial_weights) {
   std::uint64_t h = 0xcbf29ce484222325ull;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
-  for (std::size_t i = 0; i < values.size() * sizeof(S); ++i) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(initial_weights.data());
+  for (std::size_t i = 0; i < initial_weights.size() * sizeof(float); ++i) {
     h ^= bytes[i];
     h *= 0x100000001b3ull;
   }
   return h;
 }
-}  // namespace
+
+template <typename S>
+void vae_noise(std::uint64_t key, S* out, std::size_t count) {
+  Random noise(key);
+  // 1 - u keeps log's argument > 0.
+  for (std::size_t i = 0; i < count; ++i) {
+    const double u1 = 1.0 - noise.uniform(), u2 = noise.uniform();
+    out[i] = static_cast<S>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+  }
+}
+
+template void vae_noise<float>(std::uint64_t, float*, std::size_t);
+template void vae_noise<double>(std::uint64_t, double*, std::size_t);
 
 template <typename S>
 VariationalAutoencoder<S>::VariationalAutoencoder(const Architecture& arch)
@@ -104,12 +116,7 @@ void VariationalAutoencoder<S>::draw_noise(int batch) {
     eps = *fixed_noise_;
     return;
   }
-  if (!noise_) noise_.emplace(weights_digest(params_.values()));
-  // Box-Muller, one normal from each pair of uniforms; 1 - u keeps log's argument > 0.
-  for (Eigen::Index i = 0; i < eps.size(); ++i) {
-    const double u1 = 1.0 - noise_->uniform(), u2 = noise_->uniform();
-    eps.data()[i] = static_cast<S>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
-  }
+  vae_noise<S>(noise_key_, eps.data(), static_cast<std::size_t>(eps.size()));
 }
 
 template <typename S>

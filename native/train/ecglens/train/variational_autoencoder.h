@@ -12,14 +12,19 @@
 // (Sparsity::beta, --sparsity-beta; its rho is not used by this kind).
 // forward() (validation, scoring) uses z = mu, as the core does.
 //
-// eps comes from this network's own seeded stream: it is seeded, the first
-// time the objective is evaluated, from the bits of the weights at that time
-// (the initial weights, themselves from the run's seed), so one seed gives
-// one run. set_noise() fixes eps instead (for gradient checks).
+// eps is a function of a 64-bit noise key (set_noise_key()): every objective
+// draws it afresh from a stream seeded by the key. The engines key each
+// batch by the run's noise seed (vae_noise_seed() of the initial weights,
+// themselves from the run's seed) and the optimiser step the batch feeds,
+// so one seed gives one run, a resumed run draws what an uninterrupted one
+// would, and the GPU draws the CPU's noise (vae_noise()). set_noise() fixes
+// eps instead (for gradient checks).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "ecglens/train/dense_layer.h"
 #include "ecglens/train/layers.h"
@@ -27,6 +32,21 @@
 #include "ecglens/train/random.h"
 
 namespace ecglens::train {
+
+// The run's noise seed: FNV-1a over the bytes of its initial weights.
+std::uint64_t vae_noise_seed(const std::vector<float>& initial_weights);
+
+// The key of the noise for the batch that optimiser step `step` (1-based)
+// is computed from.
+inline std::uint64_t vae_noise_key(std::uint64_t noise_seed, long long step) {
+  return derive_seed(noise_seed, static_cast<std::uint64_t>(step));
+}
+
+// `count` standard normals from the stream seeded by `key` (Box-Muller, one
+// normal from each pair of uniforms); eps(j, b) of a latent_dim x batch
+// draw is out[j + b * latent_dim].
+template <typename S>
+void vae_noise(std::uint64_t key, S* out, std::size_t count);
 
 template <typename S>
 class VariationalAutoencoder final : public Network<S> {
@@ -53,6 +73,9 @@ class VariationalAutoencoder final : public Network<S> {
   // drawing it; std::nullopt goes back to drawing.
   void set_noise(std::optional<Mat<S>> eps) { fixed_noise_ = std::move(eps); }
 
+  // Later objectives draw eps from the stream of `key` (0 until set).
+  void set_noise_key(std::uint64_t key) override { noise_key_ = key; }
+
  private:
   // Encoder and mu, logvar on x; the latent stays in mu_, logvar_.
   void encode(const Eigen::Ref<const Mat<S>>& x, int steps, int batch);
@@ -66,7 +89,7 @@ class VariationalAutoencoder final : public Network<S> {
   DenseLayer<S> mu_layer_, logvar_layer_;
   RecurrentStack<S> decoder_;
   DenseLayer<S> output_;
-  std::optional<Random> noise_;      // seeded on first use
+  std::uint64_t noise_key_ = 0;
   std::optional<Mat<S>> fixed_noise_;
   Mat<S> h_;                         // H x B: encoder's top output at the last step
   Mat<S> mu_, logvar_, eps_, z_;     // latent_dim x B
