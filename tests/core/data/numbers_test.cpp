@@ -3,6 +3,14 @@
 
 #include <cfloat>
 #include <clocale>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "ecglens/data/text_input.h"
 #include "ecglens/util/error.h"
@@ -72,6 +80,83 @@ TEST(ParseValue, WordsEachFailureWithItsPosition) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "f.csv:1:2: value '1e39' is out of range for a 32-bit float");
   }
+}
+
+// The bits strtod (correctly rounded, in the "C" locale) gives for text.
+std::uint64_t strtod_bits(const std::string& text) {
+  const double value = std::strtod(text.c_str(), nullptr);
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+std::uint64_t parse_double_bits(const std::string& text) {
+  double value = -12345.0;
+  EXPECT_EQ(parse_double(text, value), NumberStatus::Ok) << text;
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+// Where the exact fast path (w <= 2^53, |e| <= 22) ends and the general
+// conversion takes over, and the values around it: each must give strtod's
+// bits, sign of zero included.
+TEST(ParseDouble, GivesStrtodsBitsAtTheEdgesOfTheFastPath) {
+  for (const char* text :
+       {"0", "-0", "0.0", "-0.000", "000123.4500", "9007199254740992", "9007199254740993",
+        "9007199254740994", "9007199254740995", "-9007199254740993", "900719925474099.3",
+        "1e22", "1e23", "1.5e22", "9007199254740992e22", "9007199254740993e-22", "1e-22",
+        "1e-23", "123456789012345678", "1234567890123456", "12345678901234567", "0.1", "0.2",
+        "0.3", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308",
+        "0.000000000000000000000000000001", "100000000000000000000000", "-3.690844",
+        "0.7114143", "-0.03916474", "1.4069097e-05", "5e-1", "5E+0", ".5e1", "5.e-1",
+        "0e999999", "0.00000000000000000000000000000000000000000000001e40",
+        "1e0000000000000000000000001", "3.4028235677973366e38", "7.038531e-26",
+        "0.5000000000000000277555756156289135105907917022705078125"}) {
+    EXPECT_EQ(parse_double_bits(text), strtod_bits(text)) << text;
+  }
+}
+
+// Many numbers written as data files write them: random doubles at every
+// precision from 1 to 17 significant digits, fixed and exponent notation,
+// and random digit strings with random exponents, each against strtod.
+TEST(ParseDouble, GivesStrtodsBitsOnManyRandomNumbers) {
+  std::mt19937_64 rng(20261123);
+  std::uniform_real_distribution<double> mantissa(-10.0, 10.0);
+  std::uniform_int_distribution<int> power(-30, 30), digits(1, 17), count(1, 24), exp10(-40, 40);
+  char text[96];
+  long checked = 0, mismatched = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const double value = mantissa(rng) * std::pow(10.0, power(rng));
+    const int precision = digits(rng);
+    std::snprintf(text, sizeof text, n % 2 ? "%.*g" : "%.*e", precision, value);
+    mismatched += parse_double_bits(text) != strtod_bits(text);
+    std::snprintf(text, sizeof text, "%.*f", precision, mantissa(rng));
+    mismatched += parse_double_bits(text) != strtod_bits(text);
+    std::string random_digits;
+    for (int d = count(rng); d > 0; --d) random_digits += static_cast<char>('0' + rng() % 10);
+    random_digits.insert(rng() % (random_digits.size() + 1), ".");
+    if (random_digits == ".") random_digits = "0";
+    random_digits += "e" + std::to_string(exp10(rng));
+    mismatched += parse_double_bits(random_digits) != strtod_bits(random_digits);
+    checked += 3;
+  }
+  EXPECT_EQ(mismatched, 0) << "of " << checked;
+}
+
+// Narrowed to float, the parsed double gives what strtod's gives.
+TEST(ParseFloat, GivesTheFloatOfStrtodsDouble) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> value(-6.0f, 6.0f);
+  char text[64];
+  long mismatched = 0;
+  for (int n = 0; n < 100000; ++n) {
+    std::snprintf(text, sizeof text, "%.*g", 1 + n % 9, static_cast<double>(value(rng)));
+    float parsed = 0.0f;
+    ASSERT_EQ(parse_float(text, parsed), NumberStatus::Ok) << text;
+    mismatched += parsed != static_cast<float>(std::strtod(text, nullptr));
+  }
+  EXPECT_EQ(mismatched, 0);
 }
 
 TEST(Quote, ShowsControlBytesAndCutsLongCells) {

@@ -1,7 +1,9 @@
 #include "ecglens/data/text_input.h"
 
 #include <cerrno>
+#include <cfloat>
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -128,8 +130,70 @@ bool is_non_finite_word(std::string_view s) noexcept {
   return iequals(s, "nan") || iequals(s, "inf") || iequals(s, "infinity");
 }
 
+// Exact powers of ten that a double holds without rounding (10^22 is the
+// largest: 5^22 < 2^53).
+constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Clinger's fast path (Clinger 1990, "How to read floating point numbers
+// accurately"): text that matched number_prefix() in full is
+// +-w * 10^e with w the decimal digits read as an integer. When w <= 2^53
+// and |e| <= 22, both w and 10^|e| are exact doubles, so one IEEE
+// multiplication or division rounds the exact value once: the correctly
+// rounded double, the same one strtod and from_chars give. Returns false
+// (leaving out untouched) when the number is outside that range; the caller
+// then takes the general conversion.
+// (Only where doubles are evaluated as doubles: not on x87's extended
+// precision, where the product would be rounded twice.)
+bool convert_exact_fast(std::string_view s, double& out) noexcept {
+#if FLT_EVAL_METHOD != 0
+  return false;
+#endif
+  constexpr std::uint64_t kMaxExactInteger = std::uint64_t{1} << 53;
+  std::size_t i = 0;
+  const bool negative = s[0] == '-';
+  if (s[0] == '-' || s[0] == '+') ++i;
+  std::uint64_t w = 0;
+  int significant = 0;  // digits in w, leading zeros not counted
+  int exponent = 0;     // the power of ten w is scaled by
+  bool after_point = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '.') {
+      after_point = true;
+      continue;
+    }
+    if (!is_digit(c)) break;  // the exponent's 'e' or 'E'
+    if (after_point) --exponent;
+    if (w == 0 && c == '0') continue;
+    if (++significant > 16) return false;  // w may pass 2^53: the general path
+    w = w * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (i < s.size()) {  // [eE][+-]digits, as number_prefix() checked
+    ++i;
+    bool exp_negative = false;
+    if (s[i] == '+' || s[i] == '-') exp_negative = s[i++] == '-';
+    int e = 0;
+    for (; i < s.size(); ++i) {
+      if (e > 1000) return false;  // far outside the fast range either way
+      e = e * 10 + (s[i] - '0');
+    }
+    exponent += exp_negative ? -e : e;
+  }
+  if (w > kMaxExactInteger) return false;
+  double value = static_cast<double>(w);
+  if (w != 0) {
+    if (exponent < -22 || exponent > 22) return false;
+    value = exponent < 0 ? value / kExactPowersOfTen[-exponent] : value * kExactPowersOfTen[exponent];
+  }
+  out = negative ? -value : value;
+  return true;
+}
+
 // Converts text that matched number_prefix() in full.
 NumberStatus convert(std::string_view s, double& out) noexcept {
+  if (convert_exact_fast(s, out)) return NumberStatus::Ok;
   if (s[0] == '+') s.remove_prefix(1);  // from_chars and our grammar differ only here
 #if defined(__cpp_lib_to_chars)
   double value = 0.0;
