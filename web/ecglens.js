@@ -1,9 +1,10 @@
 // The page's JavaScript around the wasm app (app.js, built from wasm/app):
 // reads files the user picks or drops with FileReader and copies their
-// bytes into wasm memory (nothing is uploaded), fetches the bundled models
+// bytes into wasm memory (nothing is uploaded), has the beats scored in
+// Web Workers (score_worker.js), fetches the bundled models
 // from this page's own origin, triggers downloads, and exposes the test
 // interface window.ecglens = { state(), act(name, args), loadData(...),
-// loadModel(...), loadDemo(), useOrtEngine(), marks() } that the end-to-end
+// loadModel(...), loadDemo(), useOrtEngine(), marks(), workers() } that the end-to-end
 // tests and the browser benchmark (web/tests/bench.mjs) drive.
 'use strict';
 
@@ -38,16 +39,106 @@
   let readyResolve;
   const ready = new Promise((resolve) => { readyResolve = resolve; });
 
-  // Calls an exported C function with a byte buffer and a name.
+  // Calls an exported C function with a byte buffer and a name. A model or
+  // beats loaded this way are then scored by the workers (below).
   function passBytes(fn, bytes, name) {
     const ptr = Module._malloc(Math.max(bytes.length, 1));
     Module.HEAPU8.set(bytes, ptr);
+    let ok;
     try {
-      return Module.ccall(fn, 'number', ['number', 'number', 'string'], [ptr, bytes.length, name]);
+      ok = Module.ccall(fn, 'number', ['number', 'number', 'string'], [ptr, bytes.length, name]);
     } finally {
       Module._free(ptr);
     }
+    if (ok && fn === 'ecglens_load_model') workers.setModel(bytes, name);
+    if (ok) workers.score();
+    return ok;
   }
+
+  // Scoring in Web Workers (score_worker.js), one per core up to 4 (or
+  // ?workers=N), each
+  // with its own instance of the core (scorer.wasm) and the page's model:
+  // the beats are handed out in chunks, each worker taking the next one
+  // when it is done, and every chunk's results go into the app
+  // (ecglens_accept_scored), which shows them as its own. The page's thread
+  // only draws meanwhile. Where workers cannot start or fail, the app
+  // scores on the page's thread, in its frames, as before.
+  const workers = (() => {
+    const CHUNK = 256;  // beats per message: progress moves, and slow workers take fewer
+    let pool = [];
+    let job = 0;  // results of an older job (other beats or model) are dropped
+    let model = null;
+    try {
+      // ?workers=N sets how many (0: none, the page's thread scores).
+      const asked = new URLSearchParams(location.search).get('workers');
+      const n = asked !== null ? Math.max(0, Math.min(Number(asked) || 0, 16))
+        : Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+      pool = Array.from({ length: n }, () => new Worker('score_worker.js'));
+    } catch (e) {
+      pool = [];
+    }
+    const call = (fn, types, values) => Module.ccall(fn, 'number', types || [], values || []);
+    function fail(why) {
+      console.warn('scoring workers: ' + why + '; scoring on the page instead');
+      for (const w of pool) w.terminate();
+      pool = [];
+      ++job;
+      try {
+        call('ecglens_score_here');
+      } catch (e) {
+        // The app has not started yet: nothing was handed to the workers.
+      }
+    }
+    for (const w of pool) w.onerror = (e) => { e.preventDefault(); fail(e.message || 'a worker did not start'); };
+    // Each worker instantiates the module compiled above: nothing is downloaded or compiled twice.
+    wasmModule.then((module) => { for (const w of pool) w.postMessage({ wasm: module }); }, () => {});
+
+    function accept(r) {
+      const parts = [r.scores, r.normalized, r.reconstruction, r.latent];
+      const ptrs = parts.map((p) => Module._malloc(Math.max(p.length, 1) * 4));
+      parts.forEach((p, i) => Module.HEAPF32.set(p, ptrs[i] >> 2));
+      try {
+        call('ecglens_accept_scored', Array(6).fill('number'), [r.begin, r.count, ...ptrs]);
+      } finally {
+        ptrs.forEach((p) => Module._free(p));
+      }
+    }
+
+    return {
+      setModel(bytes, name) {
+        model = { bytes: bytes.slice(), name };
+        ++job;
+        for (const w of pool) w.postMessage({ job, model: model.bytes, name });
+      },
+      // Hands the app's pending beats to the workers, if it has any to score.
+      score() {
+        if (pool.length === 0 || !model || !call('ecglens_score_elsewhere')) return;
+        const id = ++job;
+        const st = JSON.parse(Module.ccall('ecglens_state', 'string', [], []));
+        const per = st.length * st.channels, count = st.beats;
+        const beats = new Float32Array(Module.HEAPF32.buffer, call('ecglens_beats'), count * per).slice();
+        let next = 0;
+        const feed = (w) => {
+          if (next >= count) return;
+          const begin = next, n = Math.min(CHUNK, count - begin);
+          next += n;
+          const chunk = beats.slice(begin * per, (begin + n) * per);
+          w.postMessage({ job: id, begin, count: n, length: st.length, beats: chunk }, [chunk.buffer]);
+        };
+        for (const w of pool) {
+          w.onmessage = (e) => {
+            const r = e.data;
+            if (r.job !== job) return;
+            if (r.error) { fail(r.error); return; }
+            accept(r);
+            feed(w);
+          };
+          feed(w);
+        }
+      },
+      count: () => pool.length,
+    };
+  })();
 
   function readFile(file) {
     return new Promise((resolve, reject) => {
@@ -224,6 +315,7 @@
     loadDemo,
     useOrtEngine: () => useOrtEngine(window.ecglens.state().model),
     marks: () => ({ ...marks }),
+    workers: () => workers.count(),  // 0: the page's thread scores
   };
 
   window.Module = {

@@ -106,6 +106,88 @@ TEST(AppSession, ChunkedScoresEqualTheCoreScorersInOneCall) {
   EXPECT_EQ(s.scores(), s.core_scores());
 }
 
+// What the page's scoring workers do: the core's Scorer on ranges of the
+// session's beats (as they arrive: out of order), handed in by accept_scored.
+struct RangeResults {
+  std::vector<float> scores, normalized, reconstruction, latent;
+};
+RangeResults score_range(const Session& s, Scorer& scorer, std::size_t begin, std::size_t count) {
+  const std::size_t per = static_cast<std::size_t>(s.length()) * s.channels();
+  RangeResults r{std::vector<float>(count), std::vector<float>(count * per), std::vector<float>(count * per),
+                 std::vector<float>(count * scorer.model().latent_size())};
+  scorer.score(s.data()->beat(begin), count, s.length(), r.scores.data(), r.normalized.data(),
+               r.reconstruction.data(), r.latent.data());
+  return r;
+}
+bool accept(Session& s, Scorer& scorer, std::size_t begin, std::size_t count) {
+  const RangeResults r = score_range(s, scorer, begin, count);
+  return s.accept_scored(begin, count, r.scores.data(), r.normalized.data(), r.reconstruction.data(),
+                         r.latent.data());
+}
+
+TEST(AppSession, RangesScoredElsewhereInAnyOrderGiveTheStateOfScoringHere) {
+  Session here;
+  load_demo(here);
+  Session elsewhere;
+  ASSERT_TRUE(elsewhere.load_model(demo_model(), kDemoModel));
+  ASSERT_TRUE(elsewhere.load_data(demo_beats(), kDemoBeats));
+  ASSERT_TRUE(elsewhere.score_elsewhere());
+  elsewhere.score_some(1000.0);  // does nothing: the beats are scored elsewhere
+  EXPECT_FALSE(elsewhere.scored());
+  EXPECT_TRUE(elsewhere.scoring_elsewhere());
+  Scorer scorer(parse_weights(demo_model(), kDemoModel));
+  for (std::size_t begin : {300, 0, 400, 100, 200}) {
+    EXPECT_FALSE(elsewhere.scored());
+    ASSERT_TRUE(accept(elsewhere, scorer, begin, 100));
+  }
+  ASSERT_TRUE(elsewhere.scored());
+  EXPECT_EQ(elsewhere.scores(), here.scores());
+  EXPECT_EQ(elsewhere.normalized_all(), here.normalized_all());
+  EXPECT_EQ(elsewhere.reconstruction_all(), here.reconstruction_all());
+  EXPECT_EQ(elsewhere.pca().x, here.pca().x);
+  EXPECT_EQ(elsewhere.threshold(), here.threshold());
+  EXPECT_EQ(elsewhere.roc_auc(), here.roc_auc());
+  EXPECT_TRUE(elsewhere.state().at("scored_elsewhere").get<bool>());
+}
+
+TEST(AppSession, RefusesRangesGivenTwiceOutsideTheBeatsOrWhenNotScoringElsewhere) {
+  Session s;
+  ASSERT_TRUE(s.load_model(demo_model(), kDemoModel));
+  ASSERT_TRUE(s.load_data(demo_beats(), kDemoBeats));
+  Scorer scorer(parse_weights(demo_model(), kDemoModel));
+  EXPECT_FALSE(accept(s, scorer, 0, 10));  // score_elsewhere() not called
+  ASSERT_TRUE(s.score_elsewhere());
+  EXPECT_TRUE(accept(s, scorer, 0, 10));
+  EXPECT_FALSE(accept(s, scorer, 5, 10));  // overlaps a range already given
+  EXPECT_FALSE(accept(s, scorer, kDemoBeatCount - 5, 10));
+  const RangeResults r = score_range(s, scorer, 0, 1);
+  EXPECT_FALSE(s.accept_scored(kDemoBeatCount + 1, 0, r.scores.data(), r.normalized.data(),
+                               r.reconstruction.data(), r.latent.data()));
+  EXPECT_DOUBLE_EQ(s.progress(), 10.0 / kDemoBeatCount);
+}
+
+TEST(AppSession, ALoadOrAFailureElsewhereBringsScoringBackHere) {
+  Session s;
+  ASSERT_TRUE(s.load_model(demo_model(), kDemoModel));
+  ASSERT_TRUE(s.load_data(demo_beats(), kDemoBeats));
+  Scorer scorer(parse_weights(demo_model(), kDemoModel));
+  ASSERT_TRUE(s.score_elsewhere());
+  ASSERT_TRUE(accept(s, scorer, 0, 100));
+  EXPECT_FALSE(s.score_elsewhere());  // results already arrived: not started again
+  s.score_here();
+  EXPECT_FALSE(s.scoring_elsewhere());
+  EXPECT_DOUBLE_EQ(s.progress(), 0.0);
+  score_all(s);
+  EXPECT_TRUE(s.scored());
+  ASSERT_TRUE(s.load_data(demo_beats(), kDemoBeats));
+  ASSERT_TRUE(s.score_elsewhere());
+  ASSERT_TRUE(s.load_model(demo_model(), kDemoModel));  // a load ends it
+  EXPECT_FALSE(s.scoring_elsewhere());
+  EXPECT_FALSE(accept(s, scorer, 0, 100));
+  score_all(s);
+  EXPECT_TRUE(s.scored());
+}
+
 TEST(AppSession, StartsAtTheModelsDefaultPresetAndFlagsAboveIt) {
   Session s;
   load_demo(s);

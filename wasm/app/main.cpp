@@ -179,6 +179,25 @@ EMSCRIPTEN_KEEPALIVE int ecglens_use_engine(int ort) {
   return g_app->session.use_engine(ort ? Engine::Ort : Engine::Core) ? 1 : 0;
 }
 
+// The beats as the session holds them ([beat][step][channel], resampled to
+// the model's length), for the page's scoring workers (valid until the next
+// load), and the session's side of that scoring (Session::score_elsewhere,
+// accept_scored; the buffers are the caller's, freed after the call).
+EMSCRIPTEN_KEEPALIVE const float* ecglens_beats() {
+  return g_app->session.has_data() ? g_app->session.data()->beat(0) : nullptr;
+}
+EMSCRIPTEN_KEEPALIVE int ecglens_score_elsewhere() { return g_app->session.score_elsewhere() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void ecglens_score_here() { g_app->session.score_here(); }
+EMSCRIPTEN_KEEPALIVE int ecglens_accept_scored(int begin, int count, const float* scores, const float* normalized,
+                                               const float* reconstruction, const float* latent) {
+  auto& s = g_app->session;
+  if (!s.accept_scored(static_cast<std::size_t>(begin), static_cast<std::size_t>(count), scores, normalized,
+                       reconstruction, latent))
+    return 0;
+  if (s.scored()) js_scored();
+  return 1;
+}
+
 // The line under the Demo button saying what it loaded (set after the loads).
 EMSCRIPTEN_KEEPALIVE void ecglens_set_demo_note(const char* text) { g_app->ui.demo_note = text; }
 

@@ -86,6 +86,8 @@ bool Session::load_data(std::string_view bytes, const std::string& name) {
 
 void Session::restart_scoring() {
   done_ = 0;
+  elsewhere_ = false;
+  accepted_.clear();
   engine_report.clear();
   engine_ = Engine::Core;
   core_scores_.clear();
@@ -111,8 +113,41 @@ void Session::restart_scoring() {
   }
 }
 
+namespace {
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+bool Session::score_elsewhere() {
+  if (!scoring() || done_ > 0) return false;
+  elsewhere_ = true;
+  accepted_.assign(beat_count(), 0);
+  elsewhere_since_ms_ = now_ms();
+  return true;
+}
+
+bool Session::accept_scored(std::size_t begin, std::size_t count, const float* scores,
+                            const float* normalized, const float* reconstruction, const float* latent) {
+  if (!scoring_elsewhere() || begin > beat_count() || count > beat_count() - begin) return false;
+  if (std::any_of(accepted_.begin() + begin, accepted_.begin() + begin + count, [](char a) { return a != 0; }))
+    return false;
+  const std::size_t per_beat = static_cast<std::size_t>(length()) * channels();
+  const std::size_t latent_size = static_cast<std::size_t>(scorer_->model().latent_size());
+  std::copy(scores, scores + count, scores_.begin() + begin);
+  std::copy(normalized, normalized + count * per_beat, normalized_.begin() + begin * per_beat);
+  std::copy(reconstruction, reconstruction + count * per_beat, reconstruction_.begin() + begin * per_beat);
+  std::copy(latent, latent + count * latent_size, latent_.begin() + begin * latent_size);
+  std::fill(accepted_.begin() + begin, accepted_.begin() + begin + count, 1);
+  done_ += count;
+  const double elapsed = now_ms() - elsewhere_since_ms_;
+  if (elapsed > 0) beats_per_second_ = done_ / (elapsed / 1000.0);
+  if (done_ == beat_count()) finish_scoring();
+  return true;
+}
+
 void Session::score_some(double budget_ms) {
-  if (!scoring()) return;
+  if (!scoring() || elsewhere_) return;
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   const std::size_t per_beat = static_cast<std::size_t>(length()) * channels();
@@ -333,6 +368,7 @@ nlohmann::json Session::state() const {
               {"variance", {pca_.variance[0], pca_.variance[1]}},
               {"explained", pca_.explained}};
   j["beats_per_second"] = beats_per_second_;
+  j["scored_elsewhere"] = elsewhere_;  // by the page's workers
   j["threshold"] = threshold_;
   j["flagged"] = flagged_count();
   j["labelled"] = labelled();

@@ -52,6 +52,25 @@ class Session {
   double progress() const;
   double beats_per_second() const { return beats_per_second_; }
 
+  // Scoring elsewhere (the page's Web Workers, each running the core on a
+  // range of these beats with this model): score_some() then does nothing
+  // and accept_scored() takes each range's results as it arrives, in any
+  // order. Any load ends it (the new beats or model score here again until
+  // score_elsewhere() is called for them). False when nothing is to score.
+  bool score_elsewhere();
+  bool scoring_elsewhere() const { return elsewhere_ && scoring(); }
+  // Scoring elsewhere failed: scores every beat here again, from the start.
+  void score_here() {
+    if (elsewhere_) restart_scoring();
+  }
+  // The results of beats [begin, begin + count): scores, and normalized /
+  // reconstruction ([beat][step][channel]) and latent ([beat][latent size])
+  // as Scorer::score() writes them. False (and nothing kept) when not
+  // scoring elsewhere, or the range is outside the beats or was given
+  // before.
+  bool accept_scored(std::size_t begin, std::size_t count, const float* scores,
+                     const float* normalized, const float* reconstruction, const float* latent);
+
   // Counts load_model / load_data calls, failed ones included.
   long loads() const { return loads_; }
   const std::string& error() const { return error_; }
@@ -164,6 +183,9 @@ class Session {
   std::vector<float> ort_reconstruction_;
   LatentPca pca_;
   std::size_t done_ = 0;
+  bool elsewhere_ = false;
+  std::vector<char> accepted_;  // per beat, while scoring elsewhere
+  double elsewhere_since_ms_ = 0;
   bool unscorable_ = false;  // these beats cannot be scored by this model (error() says why)
   double scoring_ms_ = 0;
   double beats_per_second_ = 0;

@@ -5,19 +5,24 @@
 //   node web/tests/bench.mjs --web build-wasm/web
 //        --beats ../shared/data/ecg5000/ECG5000_TEST_binary.csv
 //        [--model ecg5000_lstm_ae.ecgw] [--rounds 5] [--starts 5] [--ort-batches 256,4500]
+//        [--workers default,0]
 //
 // Prints:
 //   - page start: from navigation to every beat scored, as a user sees it:
 //     the page opened with ?model=MODEL, the beats file picked through the
 //     file input as soon as the page has one (the page queues it until the
-//     app is ready), scored in the page's own per-frame chunks. Best and
-//     median of --starts fresh pages, with the steps' times (0: skipped).
+//     app is ready), scored by the page's Web Workers (--workers: each
+//     setting of ?workers= to measure, "default" for none given; 0 scores
+//     on the page's thread, in its frames). Best and median of --starts
+//     fresh pages per setting, the settings alternating, with the steps'
+//     times.
 //   - throughput: on one page, the core (all beats in one call,
 //     ecglens_time_scoring) and ORT Web (1 thread, the model's .onnx, each
 //     batch size in --ort-batches) timed in alternating rounds, each keeping
 //     its best round; beats/s of each and the ratio core / best ORT.
-//   - size: the bytes of app.wasm + app.js + ecglens.js + index.html, the
-//     page's own code before any model (ORT Web's files load only when the
+//   - size: the bytes of app.wasm + app.js + ecglens.js + index.html +
+//     score_worker.js (the workers run app.wasm too), the page's own code
+//     before any model (ORT Web's files load only when the
 //     user switches engines and are not counted).
 // Exits 77 when Chromium or playwright-core is missing.
 import fs from 'node:fs';
@@ -32,6 +37,7 @@ const MODEL = args.model || 'ecg5000_lstm_ae.ecgw';
 const ROUNDS = Number(args.rounds || 5);
 const STARTS = Number(args.starts ?? 5);
 const ORT_BATCHES = (args['ort-batches'] || '256,4500').split(',').map(Number);
+const WORKERS = (args.workers || 'default,0').split(',');
 
 for (const [what, file] of [['beats', BEATS], ['page', path.join(WEB, 'app.wasm')],
                             ['model', path.join(WEB, 'models', MODEL)]]) {
@@ -49,12 +55,13 @@ const { browser, server, origin } = await openBrowser(WEB);
 
 // One page start: navigation to all beats scored, in the page's clock
 // (performance.now() counts from the navigation's start).
-async function pageStart() {
+async function pageStart(workers) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${origin}/?model=${encodeURIComponent(MODEL)}`, { waitUntil: 'commit' });
+  const query = workers === 'default' ? '' : `&workers=${workers}`;
+  await page.goto(`${origin}/?model=${encodeURIComponent(MODEL)}${query}`, { waitUntil: 'commit' });
   await page.setInputFiles('#data-file', BEATS);
   const t = await page.evaluate(async () => {
     await window.ecglens.ready;
@@ -63,7 +70,8 @@ async function pageStart() {
       if (s.error) throw new Error(s.error);
       const marks = window.ecglens.marks();
       if ('beats scored' in marks && s.scored && s.beats > 0)
-        return { scored: marks['beats scored'], beats: s.beats, model: s.model, inPage: s.beats_per_second, marks };
+        return { scored: marks['beats scored'], beats: s.beats, model: s.model, inPage: s.beats_per_second, marks,
+                 workers: window.ecglens.workers() };
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });
@@ -73,13 +81,15 @@ async function pageStart() {
 }
 
 console.log(`ecglens browser benchmark: ${MODEL} on ${path.basename(BEATS)}, Chromium headless`);
-const starts = [];
-for (let r = 0; r < STARTS; ++r) starts.push(await pageStart());
-if (STARTS > 0) {
+const startsBy = Object.fromEntries(WORKERS.map((w) => [w, []]));
+for (let r = 0; r < STARTS; ++r)
+  for (const w of WORKERS) startsBy[w].push(await pageStart(w));
+for (const [w, starts] of STARTS > 0 ? Object.entries(startsBy) : []) {
   const s0 = starts[0];
   if (s0.model !== MODEL) throw new Error(`the page scored with ${s0.model}, not ${MODEL}`);
   const ms = (key) => starts.map((s) => key(s));
-  console.log(`\npage start, navigation -> ${s0.beats} beats scored (${STARTS} fresh pages):`);
+  console.log(`\npage start, navigation -> ${s0.beats} beats scored (${STARTS} fresh pages, ` +
+              `?workers=${w}: ${s0.workers} workers):`);
   console.log(`  best ${fmt(best(ms((s) => s.scored)))} ms, median ${fmt(median(ms((s) => s.scored)))} ms`);
   const steps = Object.keys(s0.marks).sort((a, b) => s0.marks[a] - s0.marks[b]);
   console.log(`  steps (median ms since navigation): ` +
@@ -90,7 +100,9 @@ if (STARTS > 0) {
     (s.marks['beats scored'] - Math.max(s.marks['beats read'], s.marks['model loaded']));
   console.log(`  page ready (wasm compiled, model fetched and loaded) + beats parsed and scored, ` +
               `without the file's transfer: best ${fmt(best(ms(own)))} ms, median ${fmt(median(ms(own)))} ms`);
-  console.log(`  scoring in the page's frames: ${fmt(median(ms((s) => s.inPage)))} beats/s (median)`);
+  console.log(`  parse (beats read -> loaded): median ${fmt(median(ms((s) => s.marks['beats loaded'] -
+              Math.max(s.marks['beats read'], s.marks['model loaded']))))} ms`);
+  console.log(`  scoring (loaded -> scored): ${fmt(median(ms((s) => s.inPage)))} beats/s (median)`);
 }
 
 // Throughput on one page: both engines on the beats it scored.
@@ -141,7 +153,7 @@ for (const b of ORT_BATCHES) {
 console.log(`  ratio core / best ORT Web: ${(coreRate / bestOrt).toFixed(2)}x` +
             `  (max |score difference| ${rounds.maxScoreDiff.toExponential(2)})`);
 
-const files = ['app.wasm', 'app.js', 'ecglens.js', 'index.html'];
+const files = ['app.wasm', 'app.js', 'ecglens.js', 'index.html', 'score_worker.js'];
 const sizes = files.map((f) => fs.statSync(path.join(WEB, f)).size);
 const gz = files.map((f) => zlib.gzipSync(fs.readFileSync(path.join(WEB, f)), { level: 9 }).length);
 const total = sizes.reduce((a, b) => a + b, 0);

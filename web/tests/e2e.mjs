@@ -22,8 +22,9 @@
 // (both engines' speed is printed), and back to the core's; the latent
 // PCA view's coordinates are centred, uncorrelated, with the eigenvalues as
 // their variances; a malformed file shows the core's
-// FILE:LINE:COLUMN error and the page keeps working; no request leaves the
-// page's origin. Exits 77 (skipped) when Chromium or playwright-core is
+// FILE:LINE:COLUMN error and the page keeps working; the beats are scored by
+// the page's Web Workers, and with ?workers=0 on the page's own thread to
+// the same scores; no request leaves the page's origin. Exits 77 (skipped) when Chromium or playwright-core is
 // missing; the ECG5000 and CLI checks skip, saying so, without their inputs.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -177,7 +178,10 @@ if (!haveData) {
               'scoring went in chunks: ' + JSON.stringify(progress.slice(0, 10)));
     pageScores = (await act('scores')).scores;
     assert.equal(pageScores.length, 4500);
-    console.log(`      ${Math.round(s.beats_per_second)} beats/s in the page`);
+    const workers = await page.evaluate(() => window.ecglens.workers());
+    assert.ok(workers > 0, 'the page has scoring workers');
+    assert.equal(s.scored_elsewhere, true, 'the workers scored the beats');
+    console.log(`      ${Math.round(s.beats_per_second)} beats/s in the page (${workers} workers)`);
     const compare = (binary, bound, what) => {
       const native = parseCsv(execFileSync(binary, ['score', '-m', MODEL, '-i', ECG5000, '-o', '-'],
                                            { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -366,6 +370,36 @@ await check('a file dropped on the page is read and scored', async () => {
   const { state: s } = await waitScored(loads);
   assert.equal(s.data, 'dropped.csv');
   assert.equal(s.error, '');
+});
+
+await check('without workers (?workers=0) the page scores the demo beats itself, to the workers\' scores', async () => {
+  const scoreDemo = async (p) => {
+    const loads = (await p.evaluate(() => window.ecglens.state())).loads + 2;
+    assert.equal((await p.evaluate(() => window.ecglens.act('demo'))).ok, true);
+    await p.waitForFunction((n) => { const s = window.ecglens.state(); return s.loads >= n && s.scored; },
+                            loads, { timeout: 60000 });
+    return p.evaluate(() => ({ state: window.ecglens.state(), scores: window.ecglens.act('scores').scores,
+                               workers: window.ecglens.workers() }));
+  };
+  const alone = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  alone.on('request', (r) => requests.push(r.url()));
+  alone.on('pageerror', (e) => pageErrors.push(String(e)));
+  try {
+    await alone.goto(origin + '/?workers=0');
+    await alone.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
+    await alone.evaluate(() => window.ecglens.ready);
+    const here = await scoreDemo(alone);
+    const there = await scoreDemo(page);
+    assert.equal(here.workers, 0);
+    assert.equal(here.state.scored_elsewhere, false);
+    assert.ok(there.workers > 0);
+    assert.equal(there.state.scored_elsewhere, true);
+    assert.equal(here.state.model, there.state.model);
+    assert.equal(here.scores.length, 500);
+    assert.deepEqual(here.scores, there.scores);
+  } finally {
+    await alone.close();
+  }
 });
 
 if (haveData) {
