@@ -67,15 +67,15 @@ TEST(Device, CudaWithoutAGpuIsAClearError) {
   }
 }
 
-TEST(Device, CudaRefusesKindsItDoesNotTrainBeforeLookingForAGpu) {
+TEST(Device, CudaRefusesAnArchitectureItCannotBuildNamingTheDeviceOption) {
   EngineSettings s;
-  s.architecture.kind = ModelKind::Conv1dAe;
+  s.architecture.kind = ModelKind::Conv1dAe;  // no channels, no kernel
   const auto beats = sine_beats(8, 16, 1);
   try {
     make_cuda_engine(s, beats, beats, 16, {});
-    FAIL() << "conv1d_ae does not train on the GPU";
+    FAIL() << "a conv1d_ae without layers was accepted";
   } catch (const Error& e) {
-    // A build without CUDA says so instead; both name the device option.
+    // Without a GPU (or CUDA) the error says that instead; all name the device option.
     EXPECT_NE(std::string(e.what()).find("--device"), std::string::npos) << e.what();
   }
 }
