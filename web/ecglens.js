@@ -25,12 +25,16 @@
   const wasmModule = WebAssembly.compileStreaming(fetch('app.wasm', { credentials: 'same-origin' }))
     .catch(() => fetch('app.wasm').then((r) => r.arrayBuffer()).then((b) => WebAssembly.compile(b)));
   wasmModule.then(() => mark('wasm compiled'), () => {});
+  // A model named by ?model= is fetched beside the list, not after it.
+  const wanted = new URLSearchParams(location.search).get('model');
+  const wantedBytes = wanted ? fetchBytes('models/' + encodeURIComponent(wanted)) : null;
+  if (wantedBytes) wantedBytes.catch(() => {});  // a name the page does not serve: the first model instead
   const startModel = fetch('models/index.json')
     .then((r) => { if (!r.ok) throw new Error('models/index.json: HTTP ' + r.status); return r.json(); })
     .then(async (names) => {
-      const wanted = new URLSearchParams(location.search).get('model');
       const name = wanted && names.includes(wanted) ? wanted : names[0];
-      const bytes = name ? await fetchBytes('models/' + encodeURIComponent(name)) : null;
+      const bytes = !name ? null
+        : name === wanted ? await wantedBytes : await fetchBytes('models/' + encodeURIComponent(name));
       mark('model fetched');
       return { names, name, bytes };
     });

@@ -1,11 +1,12 @@
 // What the browser scripts share (e2e.mjs, bench.mjs): their --key value
 // arguments, and headless Debian Chromium driven by playwright-core over the
-// page served from a folder on localhost. Exits 77 (skipped) when Chromium
-// or playwright-core is missing.
+// page served from a folder on localhost (web/serve.mjs, in its own
+// process). Exits 77 (skipped) when Chromium or playwright-core is missing.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { serve } from '../serve.mjs';
+import { fileURLToPath } from 'node:url';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,6 +29,24 @@ function loadChromium() {
   }
 }
 
+// web/serve.mjs on `webDir` in a process of its own, as a real server is:
+// in this script's process, its answers would wait while playwright pushes
+// a large file into the page. Resolves to { port, close() }.
+function startServer(webDir) {
+  const script = fileURLToPath(new URL('../serve.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, webDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`web/serve.mjs exited (${code}) before serving`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const port = /localhost:(\d+)\//.exec(out);
+      if (port) resolve({ port: Number(port[1]), close: () => child.kill() });
+    });
+  });
+}
+
 // Serves `webDir` on a free port and starts Chromium (software WebGL, no
 // background traffic). Returns { browser, server, origin }.
 export async function openBrowser(webDir) {
@@ -36,8 +55,9 @@ export async function openBrowser(webDir) {
     console.log(`SKIP: ${CHROMIUM} is missing (tools/setup.sh installs it)`);
     process.exit(77);
   }
-  const server = await serve(webDir, 0);
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const server = await startServer(webDir);
+  process.on('exit', () => server.close());
+  const origin = `http://127.0.0.1:${server.port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
