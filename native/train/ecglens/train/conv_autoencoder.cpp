@@ -41,6 +41,7 @@ ConvAutoencoder<S>::ConvAutoencoder(const Architecture& arch)
     decoder_.emplace_back(params_, "decoder." + std::to_string(l), arch_.stride, pad,
                           arch_.stride - 1);
   activations_.resize(2 * arch_.channels.size());
+  d_activations_.resize(activations_.size());
 }
 
 template <typename S>
@@ -105,25 +106,24 @@ double ConvAutoencoder<S>::loss_and_gradient(const Eigen::Ref<const Mat<S>>& x, 
   const double recon = reconstruction_loss<S>(y, x, batch, loss, d_out);
   if (reconstruction) *reconstruction = recon;
 
-  Mat<S>* d = &grad_;
-  Mat<S>* d_in = &grad_in_;
-  d->resize(arch_.input_dim, TB);
-  to_beat_major<S>(d_out, steps, batch, *d);
-  output_.backward(*d, steps, batch, d_in);
-  std::swap(d, d_in);
+  // Each layer's output gradient has a workspace of its own, whose shape
+  // stays the same from one batch of this size to the next: no allocation.
+  d_reconstruction_.resize(arch_.input_dim, TB);
+  to_beat_major<S>(d_out, steps, batch, d_reconstruction_);
+  output_.backward(d_reconstruction_, steps, batch, &d_activations_.back());
   const std::size_t depth = encoder_.size();
   for (std::size_t l = 2 * depth; l-- > 0;) {
     const Eigen::Index in_cols = Eigen::Index(lengths_[l]) * batch;
     const Eigen::Index out_cols = Eigen::Index(lengths_[l + 1]) * batch;
-    *d = (activations_[l].leftCols(out_cols).array() > S(0)).select(d->array(), S(0));
-    Mat<S>* dx = l == 0 ? nullptr : d_in;
+    Mat<S>& d = d_activations_[l];
+    d = (activations_[l].leftCols(out_cols).array() > S(0)).select(d.array(), S(0));
+    Mat<S>* dx = l == 0 ? nullptr : &d_activations_[l - 1];
     if (l < depth) {
-      encoder_[l].backward(*d, lengths_[l], batch, dx);
+      encoder_[l].backward(d, lengths_[l], batch, dx);
     } else {
       const auto in = activations_[l - 1].leftCols(in_cols);
-      decoder_[l - depth].backward(in, *d, lengths_[l], batch, dx);
+      decoder_[l - depth].backward(in, d, lengths_[l], batch, dx);
     }
-    std::swap(d, d_in);
   }
   return recon;
 }

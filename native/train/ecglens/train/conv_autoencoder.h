@@ -45,7 +45,8 @@ class ConvAutoencoder final : public Network<S> {
   std::vector<Mat<S>> activations_;  // encoder then decoder outputs, after ReLU
   Mat<S> reconstruction_;            // C x (B*T), same layout as input_
   Mat<S> out_, d_out_;               // C x (T*B), time-major
-  Mat<S> grad_, grad_in_;            // gradients flowing between layers
+  Mat<S> d_reconstruction_;          // C x (B*T): the gradient w.r.t. reconstruction_
+  std::vector<Mat<S>> d_activations_;  // the gradient w.r.t. each of activations_
 };
 
 }  // namespace ecglens::train

@@ -43,13 +43,11 @@ void DenseAutoencoder<S>::reserve(int steps, int batch) {
   const Eigen::Index flat = Eigen::Index(steps) * arch_.input_dim;
   if (flat_.cols() < batch) {
     flat_.resize(flat, batch);
-    int widest = static_cast<int>(flat);
+    d_activations_.resize(layers_.size());
     for (std::size_t l = 0; l < layers_.size(); ++l) {
       activations_[l].resize(layers_[l].out_size(), batch);
-      widest = std::max(widest, layers_[l].out_size());
+      d_activations_[l].resize(layers_[l].out_size(), batch);
     }
-    grad_.resize(widest, batch);
-    grad_in_.resize(widest, batch);
   }
   const Eigen::Index TB = Eigen::Index(steps) * batch;
   if (out_.cols() < TB) {
@@ -94,20 +92,19 @@ double DenseAutoencoder<S>::loss_and_gradient(const Eigen::Ref<const Mat<S>>& x,
   const double recon = reconstruction_loss<S>(y, x, batch, loss, d_out);
   if (reconstruction) *reconstruction = recon;
 
+  // Gradients flow through per-layer workspaces sized by reserve(), so a
+  // step allocates nothing.
   const std::size_t last = layers_.size() - 1;
-  Mat<S>* d = &grad_;
-  Mat<S>* d_in = &grad_in_;
-  d->resize(layers_[last].out_size(), B);
+  auto d_top = d_activations_[last].leftCols(B);
   for (int t = 0; t < steps; ++t)
-    d->middleRows(Eigen::Index(t) * C, C) = d_out.middleCols(Eigen::Index(t) * B, B);
+    d_top.middleRows(Eigen::Index(t) * C, C) = d_out.middleCols(Eigen::Index(t) * B, B);
   for (std::size_t l = last + 1; l-- > 0;) {
-    if (l < last) *d = (activations_[l].leftCols(B).array() > S(0)).select(d->array(), S(0));
-    if (l == 0) {
-      layers_[l].backward(flat_.leftCols(B), *d, nullptr);
-    } else {
-      layers_[l].backward(activations_[l - 1].leftCols(B), *d, d_in);
-      std::swap(d, d_in);
-    }
+    auto d = d_activations_[l].leftCols(B);
+    if (l < last) d = (activations_[l].leftCols(B).array() > S(0)).select(d.array(), S(0));
+    if (l == 0)
+      layers_[l].backward(flat_.leftCols(B), d, nullptr);
+    else
+      layers_[l].backward(activations_[l - 1].leftCols(B), d, d_activations_[l - 1].leftCols(B));
   }
   return recon;
 }

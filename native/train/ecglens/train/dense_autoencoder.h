@@ -42,7 +42,7 @@ class DenseAutoencoder final : public Network<S> {
   std::vector<Mat<S>> activations_;  // per layer, out x B (after ReLU but the last)
   Mat<S> out_;                       // C x TB: the reconstruction, time-major
   Mat<S> d_out_;                     // C x TB
-  Mat<S> grad_, grad_in_;            // gradients flowing between layers
+  std::vector<Mat<S>> d_activations_;  // per layer, out x B: the gradient w.r.t. its output
 };
 
 }  // namespace ecglens::train

@@ -27,6 +27,13 @@ void DenseLayer<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref
   if (dx) dx->noalias() = params_->matrix(weight_).transpose() * dy;
 }
 
+template <typename S>
+void DenseLayer<S>::backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
+                             Eigen::Ref<Mat<S>> dx) {
+  backward(x, dy, nullptr);
+  dx.noalias() = params_->matrix(weight_).transpose() * dy;
+}
+
 template class DenseLayer<float>;
 template class DenseLayer<double>;
 

@@ -29,6 +29,9 @@ class DenseLayer {
   // writes dX = W^T dY (in x n) when dx is given.
   void backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
                 Mat<S>* dx);
+  // The same, writing dX into a block of a caller's workspace (in x n).
+  void backward(const Eigen::Ref<const Mat<S>>& x, const Eigen::Ref<const Mat<S>>& dy,
+                Eigen::Ref<Mat<S>> dx);
 
  private:
   Parameters<S>* params_;

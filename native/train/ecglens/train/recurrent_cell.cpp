@@ -74,7 +74,9 @@ void RecurrentCell<S>::step(const Eigen::Ref<const Mat<S>>& x) {
   if (cell_ == CellType::Lstm) {
     pre_.noalias() = params_->matrix(w_ih_) * x;
     pre_.noalias() += params_->matrix(w_hh_) * h;
-    pre_.colwise() += params_->vector(b_ih_) + params_->vector(b_hh_);
+    bias_sum_.resize(Eigen::Index(gates_) * H);  // no-op once sized
+    bias_sum_.noalias() = params_->vector(b_ih_) + params_->vector(b_hh_);
+    pre_.colwise() += bias_sum_;
     const auto c = c_.middleCols(Eigen::Index(steps_) * B, B);
     act.topRows(2 * H) = pre_.topRows(2 * H).unaryExpr([](S v) { return sigmoid(v); });
     act.middleRows(2 * H, H) = pre_.middleRows(2 * H, H).array().tanh();
@@ -111,8 +113,10 @@ void RecurrentCell<S>::backward_step(int k, const Eigen::Ref<const Mat<S>>& x, M
     const auto c_next = c_.middleCols(Eigen::Index(k) * B, B);
     const auto i = act.topRows(H).array(), f = act.middleRows(H, H).array(),
                g = act.middleRows(2 * H, H).array(), o = act.bottomRows(H).array();
-    const Mat<S> tanh_c = c_next.array().tanh();
-    const Mat<S> dc_total = dc.array() + dh.array() * o * (S(1) - tanh_c.array().square());
+    Mat<S>& tanh_c = tanh_c_;
+    Mat<S>& dc_total = dc_total_;
+    tanh_c = c_next.array().tanh();
+    dc_total = dc.array() + dh.array() * o * (S(1) - tanh_c.array().square());
     d_in_.topRows(H) = dc_total.array() * g * i * (S(1) - i);
     d_in_.middleRows(H, H) = dc_total.array() * c.array() * f * (S(1) - f);
     d_in_.middleRows(2 * H, H) = dc_total.array() * i * (S(1) - g.square());
@@ -123,7 +127,8 @@ void RecurrentCell<S>::backward_step(int k, const Eigen::Ref<const Mat<S>>& x, M
     const auto hidden_proj = hidden_proj_.middleCols(Eigen::Index(k - 1) * B, B);
     const auto r = act.topRows(H).array(), z = act.middleRows(H, H).array(),
                n = act.bottomRows(H).array();
-    const Mat<S> dn_pre = dh.array() * (S(1) - z) * (S(1) - n.square());
+    Mat<S>& dn_pre = dc_total_;  // the gradient w.r.t. n's pre-activation
+    dn_pre = dh.array() * (S(1) - z) * (S(1) - n.square());
     d_in_.topRows(H) = dn_pre.array() * hidden_proj.array() * r * (S(1) - r);
     d_in_.middleRows(H, H) = dh.array() * (h.array() - n) * z * (S(1) - z);
     d_in_.bottomRows(H) = dn_pre;

@@ -58,6 +58,8 @@ class RecurrentCell {
   Mat<S> hidden_proj_;  // H x (steps*B): GRU's W_hn h + b_hn
   Mat<S> pre_, d_in_, d_hid_;  // G*H x B workspaces
   Vec<S> d_bias_;       // G*H
+  Mat<S> tanh_c_, dc_total_;  // H x B workspaces of backward_step()
+  Vec<S> bias_sum_;     // G*H: b_ih + b_hh (LSTM), summed each step into a sized buffer
 };
 
 }  // namespace ecglens::train

@@ -100,7 +100,8 @@ double ReverseAutoencoder<S>::loss_and_gradient(const Eigen::Ref<const Mat<S>>& 
     dc_[l].setZero(arch_.hidden[l], B);
   }
   // Gradient of x'_t fed back from the step that took it as input.
-  Mat<S> feedback = Mat<S>::Zero(arch_.input_dim, B);
+  Mat<S>& feedback = feedback_;
+  feedback.setZero(arch_.input_dim, B);
   for (int k = steps - 1; k >= 0; --k) {
     const int t = steps - 1 - k;
     d_pred_ = d_out.middleCols(Eigen::Index(t) * B, B) + feedback;

@@ -45,6 +45,7 @@ class ReverseAutoencoder final : public Network<S> {
   Mat<S> out_, d_out_;          // C x TB, time-major: x'_t at columns t*B ..
   std::vector<Mat<S>> dh_, dc_;  // per layer, H x B
   Mat<S> d_pred_, d_top_, dx_;  // workspaces
+  Mat<S> feedback_;             // C x B: the gradient of x'_t fed back from the next step
   std::vector<Mat<S>> d_seq_;   // [l]: gradient w.r.t. encoder layer l's h at every step, from layer l+1
 };
 
