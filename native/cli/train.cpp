@@ -272,10 +272,6 @@ train::TrainOptions options_from_command(TrainCommand& c) {
   }
   o.adam.kind = train::parse_optimizer(c.optimizer);
   o.device = train::resolve_device(train::parse_device(c.device));
-  // The CUDA engine trains the LSTM family only: auto keeps the other kinds on the CPU.
-  const bool lstm_family = a.kind == ModelKind::LstmAe || a.kind == ModelKind::ResidualLstmAe ||
-                           a.kind == ModelKind::SparseLstmAe || a.kind == ModelKind::SrlAe;
-  if (c.device == "auto" && !lstm_family) o.device = train::Device::Cpu;
   o.loss = parse_loss(c.loss);
   o.normalization = parse_normalization(c.normalize);
   o.validate();

@@ -77,8 +77,9 @@ std::unique_ptr<Engine> make_cpu_engine(const EngineSettings& settings,
                                         const std::vector<float>& validation, int length,
                                         const std::vector<float>& initial);
 
-// The CUDA engine, on the first visible GPU: the LSTM autoencoder family
-// (native/train/cuda engine_cuda.cpp) and the feed-forward kinds mlp_ae and
+// The CUDA engine, on the first visible GPU: the recurrent kinds (the LSTM
+// autoencoder family, lstm_vae and recae; native/train/cuda
+// engine_cuda.cpp) and the feed-forward kinds mlp_ae and
 // conv1d_ae (engine_cuda_feedforward.cpp). ecglens::Error when this build
 // has no CUDA, when no GPU is present, or when the model is one the GPU path
 // does not train or cannot build.

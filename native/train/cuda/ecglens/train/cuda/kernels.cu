@@ -6,6 +6,7 @@
 // h and c never leave shared memory between steps. The whole-sequence
 // products (input projections, weight gradients) are cuBLAS GEMMs issued by
 // the host, one per layer per batch, not one per step.
+#include <algorithm>
 #include <cmath>
 
 #include "ecglens/train/cuda/kernels.h"
@@ -145,7 +146,8 @@ __global__ void lstm_forward_kernel(int T, int B, int H, int per_block, const fl
 
 __global__ void lstm_backward_kernel(int T, int B, int H, int per_block, const float* w_hh,
                                      const float* gates, const float* cells,
-                                     const float* tanh_cells, const float* dy, float* d_gates) {
+                                     const float* tanh_cells, const float* dy,
+                                     const float* dc_last, float* d_gates) {
   extern __shared__ float shared[];
   const int G = 4 * H;
   float* dh_next = shared;                 // per_block x H: W_hh^T da_{t+1}
@@ -153,8 +155,9 @@ __global__ void lstm_backward_kernel(int T, int B, int H, int per_block, const f
   float* da = dc + per_block * H;          // per_block x 4H
   const int b0 = blockIdx.x * per_block;
   for (int idx = threadIdx.x; idx < per_block * H; idx += blockDim.x) {
+    const int j = idx / H, k = idx - j * H, b = b0 + j;
     dh_next[idx] = 0;
-    dc[idx] = 0;
+    dc[idx] = (dc_last && b < B) ? dc_last[std::size_t(b) * H + k] : 0.0f;
   }
   __syncthreads();
   for (int t = T - 1; t >= 0; --t) {
@@ -370,6 +373,289 @@ __global__ void adam_kernel(float* p, float* g, float* m, float* v, std::size_t 
   }
 }
 
+__global__ void vae_sample_kernel(const float* mu, const float* logvar, const float* eps,
+                                  std::size_t n, float* z) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < n;
+       i += std::size_t(gridDim.x) * blockDim.x)
+    z[i] = mu[i] + expf(logvar[i] * 0.5f) * eps[i];
+}
+
+__global__ void vae_latent_kernel(const float* mu, const float* logvar, const float* eps,
+                                  const float* dz, int units, int B, double beta, float* dmu,
+                                  float* dlogvar, double* objective) {
+  const float scale = static_cast<float>(beta / double(B));
+  const std::size_t n = std::size_t(units) * B;
+  double kl = 0;
+  for (std::size_t i = threadIdx.x; i < n; i += kThreads) {
+    const float m = mu[i], lv = logvar[i];
+    const float sigma = expf(lv * 0.5f);
+    dmu[i] = dz[i] + scale * m;
+    dlogvar[i] = dz[i] * eps[i] * sigma * 0.5f + 0.5f * scale * (expf(lv) - 1.0f);
+    const double md = m, lvd = lv;
+    kl += 0.5 * (md * md + exp(lvd) - 1 - lvd);
+  }
+  const double total = block_sum(kl);
+  if (threadIdx.x == 0) *objective += beta * (total / double(B));
+}
+
+// recae's decoder. Every owned sequence has `per_seq` floats of shared
+// memory: per layer 2H + 2G (forward: h, c, the recurrent side's and the
+// input side's pre-activations; backward: dh, dc, and the gradients w.r.t.
+// the input side and the hidden side), then 2C (forward: the last output;
+// backward: the output fed back's gradient and the whole output gradient).
+__device__ int feedback_offset(const FeedbackDecoder& d, int layer) {
+  const int gates = d.lstm ? 4 : 3;
+  int off = 0;
+  for (int l = 0; l < layer; ++l) off += (2 + 2 * gates) * d.layer[l].hidden;
+  return off;
+}
+
+// x'_t = W_out h^top_k + b_out for the owned sequences, into the shared
+// slot and out's column t*B + b.
+__device__ void feedback_output(const FeedbackDecoder& d, int per_block, int per_seq, int t) {
+  extern __shared__ float shared[];
+  const int B = d.batch, C = d.channels, top = d.layers - 1;
+  const int H = d.layer[top].hidden;
+  const int top_off = feedback_offset(d, top), y_off = feedback_offset(d, d.layers);
+  const int b0 = blockIdx.x * per_block;
+  for (int idx = threadIdx.x; idx < per_block * C; idx += blockDim.x) {
+    const int j = idx / C, ch = idx - j * C, b = b0 + j;
+    if (b >= B) continue;
+    float* s = shared + std::size_t(j) * per_seq;
+    const float* h = s + top_off;
+    const float* w = d.w_out + std::size_t(ch) * H;
+    float acc = 0;
+    for (int m = 0; m < H; ++m) acc += w[m] * h[m];
+    acc += d.b_out[ch];
+    s[y_off + ch] = acc;
+    d.out[(std::size_t(t) * B + b) * C + ch] = acc;
+  }
+}
+
+__global__ void feedback_forward_kernel(FeedbackDecoder d, int per_block, int per_seq) {
+  extern __shared__ float shared[];
+  const int T = d.steps, B = d.batch, C = d.channels, L = d.layers;
+  const int gates = d.lstm ? 4 : 3;
+  const int y_off = feedback_offset(d, L);
+  const int b0 = blockIdx.x * per_block;
+  // State 0: the encoder's final state, kept in shared memory and recorded.
+  for (int l = 0; l < L; ++l) {
+    const FeedbackLayer& ly = d.layer[l];
+    const int H = ly.hidden, off = feedback_offset(d, l);
+    for (int idx = threadIdx.x; idx < per_block * H; idx += blockDim.x) {
+      const int j = idx / H, i = idx - j * H, b = b0 + j;
+      if (b >= B) continue;
+      float* s = shared + std::size_t(j) * per_seq + off;
+      const std::size_t at = std::size_t(b) * H + i;
+      s[i] = ly.h0[at];
+      ly.h[at] = s[i];
+      if (d.lstm) {
+        s[H + i] = ly.c0[at];
+        ly.c[at] = s[H + i];
+      }
+    }
+  }
+  __syncthreads();
+  feedback_output(d, per_block, per_seq, T - 1);
+  __syncthreads();
+  for (int k = 1; k < T; ++k) {
+    const int t = T - 1 - k;
+    for (int l = 0; l < L; ++l) {
+      const FeedbackLayer& ly = d.layer[l];
+      const int H = ly.hidden, G = gates * H, in = ly.in;
+      const int off = feedback_offset(d, l);
+      const int in_off = l == 0 ? y_off : feedback_offset(d, l - 1);
+      if (l == 0) {  // record layer 0's input, x'_{t+1}, for the weight gradient
+        for (int idx = threadIdx.x; idx < per_block * C; idx += blockDim.x) {
+          const int j = idx / C, ch = idx - j * C, b = b0 + j;
+          if (b >= B) continue;
+          d.fed[(std::size_t(k - 1) * B + b) * C + ch] =
+              shared[std::size_t(j) * per_seq + y_off + ch];
+        }
+      }
+      // Pre-activations: LSTM W_ih x + W_hh h + b_ih + b_hh in `rec`; GRU
+      // keeps the recurrent side (W_hh h + b_hh) in `rec`, the input side in `inp`.
+      for (int idx = threadIdx.x; idx < per_block * G; idx += blockDim.x) {
+        const int j = idx / G, r = idx - j * G, b = b0 + j;
+        if (b >= B) continue;
+        float* s = shared + std::size_t(j) * per_seq;
+        const float* x = s + in_off;
+        const float* hp = s + off;
+        float* rec = s + off + 2 * H;
+        float* inp = rec + G;
+        const float* wi = ly.w_ih + std::size_t(r) * in;
+        const float* wh = ly.w_hh + std::size_t(r) * H;
+        float from_input = 0, from_hidden = 0;
+        for (int m = 0; m < in; ++m) from_input += wi[m] * x[m];
+        for (int m = 0; m < H; ++m) from_hidden += wh[m] * hp[m];
+        if (d.lstm) {
+          rec[r] = from_input + from_hidden + (ly.b_ih[r] + ly.b_hh[r]);
+        } else {
+          rec[r] = from_hidden + ly.b_hh[r];
+          inp[r] = from_input + ly.b_ih[r];
+        }
+      }
+      __syncthreads();
+      // Gates and the new state k.
+      for (int idx = threadIdx.x; idx < per_block * H; idx += blockDim.x) {
+        const int j = idx / H, i = idx - j * H, b = b0 + j;
+        if (b >= B) continue;
+        float* s = shared + std::size_t(j) * per_seq + off;
+        float* h = s;
+        float* c = s + H;
+        const float* rec = s + 2 * H;
+        const float* inp = rec + G;
+        const std::size_t col = std::size_t(k - 1) * B + b, state = std::size_t(k) * B + b;
+        float* g = ly.gates + col * G;
+        float hv;
+        if (d.lstm) {
+          const float ig = sigmoid(rec[i]), fg = sigmoid(rec[H + i]), gg = tanhf(rec[2 * H + i]),
+                      og = sigmoid(rec[3 * H + i]);
+          const float cv = fg * c[i] + ig * gg;
+          hv = og * tanhf(cv);
+          g[i] = ig;
+          g[H + i] = fg;
+          g[2 * H + i] = gg;
+          g[3 * H + i] = og;
+          c[i] = cv;
+          ly.c[state * H + i] = cv;
+        } else {
+          const float rg = sigmoid(inp[i] + rec[i]);
+          const float zg = sigmoid(inp[H + i] + rec[H + i]);
+          const float ng = tanhf(inp[2 * H + i] + rg * rec[2 * H + i]);
+          hv = (1.0f - zg) * ng + zg * h[i];
+          g[i] = rg;
+          g[H + i] = zg;
+          g[2 * H + i] = ng;
+          ly.hidden_proj[col * H + i] = rec[2 * H + i];
+        }
+        h[i] = hv;
+        ly.h[state * H + i] = hv;
+      }
+      __syncthreads();
+    }
+    feedback_output(d, per_block, per_seq, t);
+    __syncthreads();
+  }
+}
+
+__global__ void feedback_backward_kernel(FeedbackDecoder d, int per_block, int per_seq) {
+  extern __shared__ float shared[];
+  const int T = d.steps, B = d.batch, C = d.channels, L = d.layers, top = L - 1;
+  const int gates = d.lstm ? 4 : 3;
+  const int fb_off = feedback_offset(d, L), dp_off = fb_off + C;
+  const int top_off = feedback_offset(d, top), Htop = d.layer[top].hidden;
+  const int b0 = blockIdx.x * per_block;
+  for (int idx = threadIdx.x; idx < per_block * per_seq; idx += blockDim.x) shared[idx] = 0;
+  __syncthreads();
+  for (int k = T - 1; k >= 0; --k) {
+    const int t = T - 1 - k;
+    // The whole gradient of x'_t: the loss's plus what the step fed by it sent back.
+    for (int idx = threadIdx.x; idx < per_block * C; idx += blockDim.x) {
+      const int j = idx / C, ch = idx - j * C, b = b0 + j;
+      if (b >= B) continue;
+      float* s = shared + std::size_t(j) * per_seq;
+      const float v = d.d_out[(std::size_t(t) * B + b) * C + ch] + s[fb_off + ch];
+      s[dp_off + ch] = v;
+      d.d_pred[(std::size_t(k) * B + b) * C + ch] = v;
+    }
+    __syncthreads();
+    // Through the output layer to the top layer's h of state k.
+    for (int idx = threadIdx.x; idx < per_block * Htop; idx += blockDim.x) {
+      const int j = idx / Htop, i = idx - j * Htop, b = b0 + j;
+      if (b >= B) continue;
+      float* s = shared + std::size_t(j) * per_seq;
+      float acc = 0;
+      for (int ch = 0; ch < C; ++ch) acc += d.w_out[std::size_t(ch) * Htop + i] * s[dp_off + ch];
+      s[top_off + i] += acc;
+    }
+    __syncthreads();
+    if (k == 0) break;
+    // Step k backward, layer by layer from the top (recurrent_cell.cpp).
+    for (int l = top; l >= 0; --l) {
+      const FeedbackLayer& ly = d.layer[l];
+      const int H = ly.hidden, G = gates * H, in = ly.in;
+      const int off = feedback_offset(d, l);
+      for (int idx = threadIdx.x; idx < per_block * H; idx += blockDim.x) {
+        const int j = idx / H, i = idx - j * H, b = b0 + j;
+        if (b >= B) continue;
+        float* s = shared + std::size_t(j) * per_seq + off;
+        float* dh = s;
+        float* dc = s + H;
+        float* d_in = s + 2 * H;
+        float* d_hid = d_in + G;
+        const std::size_t col = std::size_t(k - 1) * B + b;
+        const float* g = ly.gates + col * G;
+        float* out_in = ly.d_input + col * G;
+        if (d.lstm) {
+          const float ig = g[i], fg = g[H + i], gg = g[2 * H + i], og = g[3 * H + i];
+          const float c_next = ly.c[(std::size_t(k) * B + b) * H + i];
+          const float c_prev = ly.c[col * H + i];
+          const float tc = tanhf(c_next);
+          const float dct = dc[i] + dh[i] * og * (1.0f - tc * tc);
+          out_in[i] = d_in[i] = dct * gg * ig * (1.0f - ig);
+          out_in[H + i] = d_in[H + i] = dct * c_prev * fg * (1.0f - fg);
+          out_in[2 * H + i] = d_in[2 * H + i] = dct * ig * (1.0f - gg * gg);
+          out_in[3 * H + i] = d_in[3 * H + i] = dh[i] * tc * og * (1.0f - og);
+          dc[i] = dct * fg;
+          dh[i] = 0;  // replaced by W_hh^T d_in below
+        } else {
+          const float rg = g[i], zg = g[H + i], ng = g[2 * H + i];
+          const float hn = ly.hidden_proj[col * H + i];
+          const float h_prev = ly.h[col * H + i];
+          const float dn_pre = dh[i] * (1.0f - zg) * (1.0f - ng * ng);
+          const float dr = dn_pre * hn * rg * (1.0f - rg);
+          const float dz = dh[i] * (h_prev - ng) * zg * (1.0f - zg);
+          float* out_hid = ly.d_hidden + col * G;
+          out_in[i] = out_hid[i] = d_in[i] = d_hid[i] = dr;
+          out_in[H + i] = out_hid[H + i] = d_in[H + i] = d_hid[H + i] = dz;
+          out_in[2 * H + i] = d_in[2 * H + i] = dn_pre;
+          out_hid[2 * H + i] = d_hid[2 * H + i] = dn_pre * rg;
+          dh[i] = dh[i] * zg;  // the direct path; W_hh^T d_hid is added below
+        }
+      }
+      __syncthreads();
+      // dh_{k-1} (+)= W_hh^T d_hid; the input's gradient W_ih^T d_in goes to
+      // the layer below's h of state k, or (layer 0) to x'_{t+1}.
+      const int rows = H + in;
+      const int below_off = l > 0 ? feedback_offset(d, l - 1) : fb_off;
+      for (int idx = threadIdx.x; idx < per_block * rows; idx += blockDim.x) {
+        const int j = idx / rows, q = idx - j * rows, b = b0 + j;
+        if (b >= B) continue;
+        float* base = shared + std::size_t(j) * per_seq;
+        const float* d_in = base + off + 2 * H;
+        const float* d_rec = d.lstm ? d_in : d_in + G;
+        float acc = 0;
+        if (q < H) {
+          for (int r = 0; r < G; ++r) acc += ly.w_hh[std::size_t(r) * H + q] * d_rec[r];
+          base[off + q] += acc;
+        } else {
+          const int m = q - H;
+          for (int r = 0; r < G; ++r) acc += ly.w_ih[std::size_t(r) * in + m] * d_in[r];
+          if (l > 0) {
+            base[below_off + m] += acc;
+          } else {
+            base[below_off + m] = acc;
+          }
+        }
+      }
+      __syncthreads();
+    }
+  }
+  // What reaches the initial state goes back to the encoder's final state.
+  for (int l = 0; l < L; ++l) {
+    const FeedbackLayer& ly = d.layer[l];
+    const int H = ly.hidden, off = feedback_offset(d, l);
+    for (int idx = threadIdx.x; idx < per_block * H; idx += blockDim.x) {
+      const int j = idx / H, i = idx - j * H, b = b0 + j;
+      if (b >= B) continue;
+      const float* s = shared + std::size_t(j) * per_seq + off;
+      ly.dh0[std::size_t(b) * H + i] = s[i];
+      if (d.lstm) ly.dc0[std::size_t(b) * H + i] = s[H + i];
+    }
+  }
+}
+
 // Sequences per block of the recurrence kernels, and their threads: enough
 // blocks to spread a batch over the GPU's multiprocessors.
 struct RecurrenceLaunch {
@@ -439,11 +725,11 @@ void lstm_forward(int steps, int batch, int hidden, const float* w_hh, const flo
 }
 
 void lstm_backward(int steps, int batch, int hidden, const float* w_hh, const float* gates,
-                   const float* cells, const float* tanh_cells, const float* dy, float* d_gates,
-                   cudaStream_t stream) {
+                   const float* cells, const float* tanh_cells, const float* dy,
+                   const float* dc_last, float* d_gates, cudaStream_t stream) {
   const RecurrenceLaunch l = recurrence_launch(batch, hidden, 4, kLstmShared);
   lstm_backward_kernel<<<l.blocks, l.threads, l.shared_bytes, stream>>>(
-      steps, batch, hidden, l.per_block, w_hh, gates, cells, tanh_cells, dy, d_gates);
+      steps, batch, hidden, l.per_block, w_hh, gates, cells, tanh_cells, dy, dc_last, d_gates);
 }
 
 void gru_forward(int steps, int batch, int hidden, const float* w_hh, const float* b_hh,
@@ -475,6 +761,63 @@ void beat_losses(const float* y, const float* x, int channels, int steps, int ba
 void sparsity_penalty(const float* z, int units, int batch, double rho, double beta, float* dz,
                       double* objective, cudaStream_t stream) {
   sparsity_kernel<<<1, kThreads, 0, stream>>>(z, units, batch, rho, beta, dz, objective);
+}
+
+void vae_sample(const float* mu, const float* logvar, const float* eps, std::size_t n, float* z,
+                cudaStream_t stream) {
+  vae_sample_kernel<<<blocks_for(n), kThreads, 0, stream>>>(mu, logvar, eps, n, z);
+}
+
+void vae_latent_backward(const float* mu, const float* logvar, const float* eps, const float* dz,
+                         int units, int batch, double beta, float* dmu, float* dlogvar,
+                         double* objective, cudaStream_t stream) {
+  vae_latent_kernel<<<1, kThreads, 0, stream>>>(mu, logvar, eps, dz, units, batch, beta, dmu,
+                                                dlogvar, objective);
+}
+
+bool feedback_decoder_fits(const int* hidden, int layers, bool lstm, int channels) {
+  if (layers < 1 || layers > kMaxFeedbackLayers) return false;
+  std::size_t floats = 2 * std::size_t(channels);
+  for (int l = 0; l < layers; ++l) floats += (2 + 2 * (lstm ? 4 : 3)) * std::size_t(hidden[l]);
+  return floats * sizeof(float) <= kSharedLimit;
+}
+
+namespace {
+// Sequences per block (as recurrence_launch: up to 128 blocks, within the
+// shared memory), and threads for the widest loop of a step.
+RecurrenceLaunch feedback_launch(const FeedbackDecoder& d, int& per_seq) {
+  const int gates = d.lstm ? 4 : 3;
+  per_seq = 2 * d.channels;
+  int widest = d.channels;
+  for (int l = 0; l < d.layers; ++l) {
+    const FeedbackLayer& ly = d.layer[l];
+    per_seq += (2 + 2 * gates) * ly.hidden;
+    widest = std::max(widest, std::max(gates * ly.hidden, ly.hidden + ly.in));
+  }
+  RecurrenceLaunch l;
+  const int fit = static_cast<int>(kSharedLimit / (sizeof(float) * std::size_t(per_seq)));
+  l.per_block = (d.batch + 127) / 128;
+  if (l.per_block > fit) l.per_block = fit > 0 ? fit : 1;
+  l.blocks = (d.batch + l.per_block - 1) / l.per_block;
+  const int work = l.per_block * widest;
+  l.threads = work >= 1024 ? 1024 : ((work + 31) / 32) * 32;
+  l.shared_bytes = sizeof(float) * std::size_t(l.per_block) * per_seq;
+  return l;
+}
+}  // namespace
+
+void feedback_decoder_forward(const FeedbackDecoder& decoder, cudaStream_t stream) {
+  int per_seq = 0;
+  const RecurrenceLaunch l = feedback_launch(decoder, per_seq);
+  feedback_forward_kernel<<<l.blocks, l.threads, l.shared_bytes, stream>>>(decoder, l.per_block,
+                                                                            per_seq);
+}
+
+void feedback_decoder_backward(const FeedbackDecoder& decoder, cudaStream_t stream) {
+  int per_seq = 0;
+  const RecurrenceLaunch l = feedback_launch(decoder, per_seq);
+  feedback_backward_kernel<<<l.blocks, l.threads, l.shared_bytes, stream>>>(decoder, l.per_block,
+                                                                             per_seq);
 }
 
 void clip_and_adam(float* params, float* grads, float* m, float* v, std::size_t n,

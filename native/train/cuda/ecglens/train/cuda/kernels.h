@@ -54,9 +54,11 @@ void lstm_forward(int steps, int batch, int hidden, const float* w_hh, const flo
 // Backpropagation through time of the same layer, one launch: dy (H x TB) is
 // the gradient reaching h; writes d_gates (4H x TB), the gradient w.r.t. the
 // gates' pre-activations of every step (layers.cpp, LstmSequence::backward).
+// dc_last (H x B, may be null) is a gradient reaching the last step's cell
+// from outside the layer (recae hands the encoder's final c to its decoder).
 void lstm_backward(int steps, int batch, int hidden, const float* w_hh, const float* gates,
-                   const float* cells, const float* tanh_cells, const float* dy, float* d_gates,
-                   cudaStream_t stream);
+                   const float* cells, const float* tanh_cells, const float* dy,
+                   const float* dc_last, float* d_gates, cudaStream_t stream);
 
 // The GRU recurrence of one layer (layers.h, GruSequence), one launch like
 // lstm_forward: pre = W_ih x + b_ih (3H rows: r, z, n), read with the same
@@ -88,6 +90,72 @@ void beat_losses(const float* y, const float* x, int channels, int steps, int ba
 // beta * penalty to *objective and its gradient to dz.
 void sparsity_penalty(const float* z, int units, int batch, double rho, double beta, float* dz,
                       double* objective, cudaStream_t stream);
+
+// lstm_vae's sampling (variational_autoencoder.h), element-wise over the
+// latent_dim x B values: z = mu + exp(logvar / 2) * eps.
+void vae_sample(const float* mu, const float* logvar, const float* eps, std::size_t n, float* z,
+                cudaStream_t stream);
+
+// Its backward through the sampling and the KL term, with dz = dL/dz from
+// the decoder (units x batch, like mu, logvar, eps):
+//   dmu = dz + s mu,  dlogvar = dz eps exp(logvar / 2) / 2 + s (exp(logvar) - 1) / 2,
+// s = beta / B; adds beta * (1/B) sum 1/2 (mu^2 + exp(logvar) - 1 - logvar)
+// to *objective.
+void vae_latent_backward(const float* mu, const float* logvar, const float* eps, const float* dz,
+                         int units, int batch, double beta, float* dmu, float* dlogvar,
+                         double* objective, cudaStream_t stream);
+
+// recae's decoder (reverse_autoencoder.h): a stack of LSTM or GRU layers
+// that starts from the encoder's final state of every layer and runs
+// backwards in time, fed its own output, with the output layer inside the
+// recurrence. With k the decoder's step (state k after k steps, k = 0 the
+// initial state) and t = T-1-k the beat's step it reconstructs:
+//   x'_{T-1} = W_out h^top_0 + b_out;  for k = 1 .. T-1: every layer steps
+//   once (layer 0 on x'_{t+1}, layer l on layer l-1's new h), then
+//   x'_t = W_out h^top_k + b_out.
+// Both launches walk all steps; every block owns a few sequences and keeps
+// their state in shared memory. Per layer (H units, G = 4H or 3H rows):
+struct FeedbackLayer {
+  int in = 0, hidden = 0;
+  const float *w_ih = nullptr, *w_hh = nullptr, *b_ih = nullptr, *b_hh = nullptr;
+  const float* h0 = nullptr;   // H x B: the initial h (the encoder's final h)
+  const float* c0 = nullptr;   // H x B: the initial c (LSTM)
+  float* h = nullptr;          // H x (T*B): the state after k steps, column k*B + b
+  float* c = nullptr;          // H x (T*B): the same for c (LSTM)
+  float* gates = nullptr;      // G x ((T-1)*B): activated gates of step k at column (k-1)*B + b
+  float* hidden_proj = nullptr;  // H x ((T-1)*B): GRU's W_hn h + b_hn of step k
+  // Backward: the gradients w.r.t. W_ih x + b_ih and W_hh h + b_hh of step k
+  // (the same for LSTM, which writes only d_input), and those reaching the
+  // initial state, to hand back to the encoder.
+  float* d_input = nullptr;    // G x ((T-1)*B)
+  float* d_hidden = nullptr;   // G x ((T-1)*B), GRU
+  float* dh0 = nullptr;        // H x B
+  float* dc0 = nullptr;        // H x B, LSTM
+};
+constexpr int kMaxFeedbackLayers = 8;
+struct FeedbackDecoder {
+  bool lstm = true;
+  int layers = 0, steps = 0, batch = 0, channels = 0;
+  FeedbackLayer layer[kMaxFeedbackLayers];
+  const float* w_out = nullptr;  // [C, H_top] row-major
+  const float* b_out = nullptr;  // C
+  float* out = nullptr;          // C x (T*B): x'_t at column t*B + b (the reconstruction)
+  float* fed = nullptr;          // C x ((T-1)*B): layer 0's input of step k at column (k-1)*B + b
+  const float* d_out = nullptr;  // C x (T*B): the loss's gradient w.r.t. out
+  float* d_pred = nullptr;       // C x (T*B): the whole gradient of x'_{T-1-k} at column k*B + b
+};
+
+// Whether the stack fits one block's shared memory with one sequence.
+bool feedback_decoder_fits(const int* hidden, int layers, bool lstm, int channels);
+
+// Writes h, c, gates, hidden_proj of every layer, out and fed.
+void feedback_decoder_forward(const FeedbackDecoder& decoder, cudaStream_t stream);
+
+// Backpropagation through the decoder's steps and its output feedback, from
+// d_out and the forward pass's records: writes d_pred, every layer's
+// d_input (and d_hidden), dh0 and dc0. The weight gradients are the host's
+// GEMMs over these afterwards.
+void feedback_decoder_backward(const FeedbackDecoder& decoder, cudaStream_t stream);
 
 // Adam / AdamW over the flat buffers (optimizer.h), after clipping the
 // gradient to max_norm by global norm when max_norm > 0 (the norm is
