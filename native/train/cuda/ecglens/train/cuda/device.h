@@ -1,7 +1,8 @@
 // What every CUDA engine of this folder shares: CUDA and cuBLAS status
-// checks that throw ecglens::Error, an owning array in the GPU's memory, and
-// the loss names of kernels.h. Internal to native/train/cuda: the trainer's
-// public headers never include it.
+// checks that throw ecglens::Error, an owning array in the GPU's memory, the
+// loss names of kernels.h, and DeviceEngine, the state and bookkeeping common
+// to the engines. Internal to native/train/cuda: the trainer's public
+// headers never include it.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include "ecglens/train/cuda/kernels.h"
 #include "ecglens/train/engine.h"
 #include "ecglens/train/objective.h"
+#include "ecglens/train/parameters.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens::train::cuda {
@@ -81,6 +83,57 @@ inline LossKind loss_kind(Loss loss) {
   }
   return LossKind::Mse;
 }
+
+// What every CUDA engine holds and does alike: the GPU (the first visible
+// one) and a cuBLAS handle; the beats, uploaded once; the parameters, their
+// gradients and Adam's two moments as flat arrays in Parameters' layout (the
+// weights file's tensor order); the hand-over of those to and from the host;
+// and optimizer.cpp's clipping + Adam step on the device. An engine derived
+// from it writes its own forward and backward passes.
+class DeviceEngine : public Engine {
+ public:
+  ~DeviceEngine() override;
+  DeviceEngine(const DeviceEngine&) = delete;
+  DeviceEngine& operator=(const DeviceEngine&) = delete;
+
+  std::string device() const override { return device_; }
+  std::vector<float> parameters() const override { return params_.download(); }
+  void set_parameters(const std::vector<float>& values) override;
+  AdamState optimizer_state() const override;
+  void set_optimizer_state(const AdamState& state) override;
+
+ protected:
+  // Beats beat-major ([beat][step][channel]), normalised; `initial`: the
+  // parameters to start from.
+  DeviceEngine(const EngineSettings& settings, const std::vector<float>& train,
+               const std::vector<float>& validation, int length,
+               const std::vector<float>& initial);
+
+  // C (m x n) = op(A) op(B) + beta C, column-major.
+  void gemm(bool ta, bool tb, int m, int n, int k, const float* A, int lda, const float* Bm,
+            int ldb, float beta, float* Cm, int ldc);
+  // Clips grads_ by global norm (settings_.clip) and takes one Adam (or
+  // AdamW) step at `lr`.
+  void adam_step(double lr);
+
+  std::size_t offset(const std::string& tensor) const {
+    return layout_.entries()[layout_.index(tensor)].offset;
+  }
+  float* p(std::size_t at) const { return params_.get() + at; }
+  float* g(std::size_t at) const { return grads_.get() + at; }
+
+  EngineSettings settings_;
+  int T_, C_;
+  Parameters<float> layout_;
+  std::string device_;
+  cublasHandle_t blas_ = nullptr;
+  std::size_t validation_count_ = 0;
+  DeviceArray<float> train_, validation_;
+  DeviceArray<std::uint64_t> order_, validation_order_;  // validation_order_: 0 .. count-1
+  DeviceArray<float> params_, grads_, m_, v_;
+  long long step_ = 0;
+  DeviceArray<double> objectives_, norm_, validation_total_;
+};
 
 // The feed-forward kinds (mlp_ae, conv1d_ae) on the GPU
 // (engine_cuda_feedforward.cpp); make_cuda_engine() hands them over.

@@ -113,41 +113,12 @@ struct Layer {
   const float* output() const { return residual ? out.get() : h.get(); }
 };
 
-class CudaEngine final : public Engine {
+class CudaEngine final : public cuda::DeviceEngine {
  public:
   CudaEngine(const EngineSettings& settings, const std::vector<float>& train,
              const std::vector<float>& validation, int length, const std::vector<float>& initial)
-      : settings_(settings),
-        T_(length),
-        C_(settings.architecture.input_dim),
-        layout_(settings.architecture.tensors()),
+      : DeviceEngine(settings, train, validation, length, initial),
         noise_seed_(vae_noise_seed(initial)) {
-    check(cudaSetDevice(0), "cudaSetDevice");
-    cudaDeviceProp prop{};
-    check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-    device_ = std::string("cuda: ") + prop.name;
-    check(cublasCreate(&blas_), "cublasCreate");
-    check(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
-
-    const std::size_t per_beat = std::size_t(T_) * C_;
-    validation_count_ = validation.size() / per_beat;
-    train_.upload(train);
-    validation_.upload(validation);
-    std::vector<std::uint64_t> identity(validation_count_);
-    for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = i;
-    validation_order_.upload(identity);
-
-    const std::size_t n = layout_.size();
-    params_.resize(n);
-    grads_.resize(n);
-    m_.resize(n);
-    v_.resize(n);
-    m_.zero();
-    v_.zero();
-    set_parameters(initial);
-    norm_.resize(1);
-    validation_total_.resize(1);
-
     const Architecture& a = settings_.architecture;
     const int B = settings_.batch;
     const std::size_t TB = std::size_t(T_) * B;
@@ -193,12 +164,6 @@ class CudaEngine final : public Engine {
     for (auto& g : ping_pong_) g.resize(std::size_t(widest) * TB);
     check(cudaGetLastError(), "setting up the engine");
   }
-
-  ~CudaEngine() override {
-    if (blas_) cublasDestroy(blas_);
-  }
-
-  std::string device() const override { return device_; }
 
   double train_epoch(const std::vector<std::size_t>& order, double lr) override {
     std::vector<std::uint64_t> host_order(order.begin(), order.end());
@@ -270,46 +235,7 @@ class CudaEngine final : public Engine {
     return objectives_.download()[0];
   }
 
-  std::vector<float> parameters() const override { return params_.download(); }
-
-  void set_parameters(const std::vector<float>& values) override {
-    if (values.size() != layout_.size())
-      throw Error("the engine was given " + std::to_string(values.size()) + " parameters, the " +
-                  "model has " + std::to_string(layout_.size()));
-    params_.upload(values);
-  }
-
-  AdamState optimizer_state() const override {
-    AdamState s;
-    s.step = step_;
-    if (step_ > 0) {
-      s.m = m_.download();
-      s.v = v_.download();
-    }
-    return s;
-  }
-
-  void set_optimizer_state(const AdamState& state) override {
-    step_ = state.step;
-    if (state.m.empty()) {
-      m_.zero();
-      v_.zero();
-      return;
-    }
-    if (state.m.size() != layout_.size() || state.v.size() != layout_.size())
-      throw Error("the optimiser state does not match the model's " +
-                  std::to_string(layout_.size()) + " parameters");
-    m_.upload(state.m);
-    v_.upload(state.v);
-  }
-
  private:
-  std::size_t offset(const std::string& name) const {
-    return layout_.entries()[layout_.index(name)].offset;
-  }
-  float* p(std::size_t at) const { return params_.get() + at; }
-  float* g(std::size_t at) const { return grads_.get() + at; }
-
   std::unique_ptr<Layer> make_layer(const std::string& prefix, int in, int hidden, bool residual,
                                     bool repeated) {
     auto l = std::make_unique<Layer>();
@@ -340,15 +266,6 @@ class CudaEngine final : public Engine {
     l->per_batch.resize(H * B);
     l->d_sum.resize(G * B);
     return l;
-  }
-
-  // C (m x n) = alpha op(A) op(B) + beta C, column-major (kernels.h).
-  void gemm(bool ta, bool tb, int m, int n, int k, const float* A, int lda, const float* Bm,
-            int ldb, float beta, float* Cm, int ldc) {
-    const float alpha = 1.0f;
-    check(cublasSgemm(blas_, ta ? CUBLAS_OP_T : CUBLAS_OP_N, tb ? CUBLAS_OP_T : CUBLAS_OP_N, m,
-                      n, k, &alpha, A, lda, Bm, ldb, &beta, Cm, ldc),
-          "sgemm");
   }
 
   // Y = W X (+ beta Y) for a weight W stored row-major [out, in].
@@ -691,41 +608,11 @@ class CudaEngine final : public Engine {
     }
   }
 
-  // optimizer.cpp's adam_step and clip_global_norm, on the device.
-  void adam_step(double lr) {
-    const AdamSettings& s = settings_.adam;
-    ++step_;
-    cuda::AdamStep k;
-    k.beta1 = static_cast<float>(s.beta1);
-    k.beta2 = static_cast<float>(s.beta2);
-    k.one_minus_beta1 = static_cast<float>(1.0 - s.beta1);
-    k.one_minus_beta2 = static_cast<float>(1.0 - s.beta2);
-    k.c1 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta1, double(step_))));
-    k.c2 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta2, double(step_))));
-    k.lr = static_cast<float>(lr);
-    k.eps = static_cast<float>(s.eps);
-    k.weight_decay = static_cast<float>(s.weight_decay);
-    k.decoupled = s.kind == OptimizerKind::AdamW;
-    k.max_norm = settings_.clip;
-    cuda::clip_and_adam(params_.get(), grads_.get(), m_.get(), v_.get(), layout_.size(), k,
-                        norm_.get(), nullptr);
-  }
-
-  EngineSettings settings_;
-  int T_, C_, Z_ = 0;
-  Parameters<float> layout_;
-  std::string device_;
-  cublasHandle_t blas_ = nullptr;
-  std::size_t validation_count_ = 0;
-  DeviceArray<float> train_, validation_;
-  DeviceArray<std::uint64_t> order_, validation_order_;
-  DeviceArray<float> params_, grads_, m_, v_;
-  long long step_ = 0;
+  int Z_ = 0;
   std::vector<std::unique_ptr<Layer>> encoder_, decoder_;
   std::size_t out_w_ = 0, out_b_ = 0;
   DeviceArray<float> x_, out_, d_out_, d_decoded_, d_encoded_, dz_;
   DeviceArray<float> ping_pong_[2];
-  DeviceArray<double> objectives_, norm_, validation_total_;
   // lstm_vae
   bool vae_ = false;
   int L_ = 0;  // latent_dim

@@ -57,50 +57,19 @@ struct Layer {
   }
 };
 
-class FeedforwardEngine final : public Engine {
+class FeedforwardEngine final : public DeviceEngine {
  public:
+  // checked() refuses what this engine cannot train before the GPU is touched.
   FeedforwardEngine(const EngineSettings& settings, const std::vector<float>& train,
                     const std::vector<float>& validation, int length,
                     const std::vector<float>& initial)
-      : settings_(checked(settings, length)),
-        T_(length),
-        C_(settings.architecture.input_dim),
-        layout_(settings.architecture.tensors()) {
-    // Everything that can be refused is checked before the GPU is touched.
+      : DeviceEngine(checked(settings, length), train, validation, length, initial) {
     if (settings_.architecture.kind == ModelKind::MlpAe) {
       build_dense();
     } else {
       build_conv();
     }
-    if (initial.size() != layout_.size())
-      throw Error("the engine was given " + std::to_string(initial.size()) + " parameters, the " +
-                  "model has " + std::to_string(layout_.size()));
-    check(cudaSetDevice(0), "cudaSetDevice");
-    cudaDeviceProp prop{};
-    check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-    device_ = std::string("cuda: ") + prop.name;
-    check(cublasCreate(&blas_), "cublasCreate");
-    check(cublasSetMathMode(blas_, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
-
     const std::size_t per_beat = std::size_t(T_) * C_;
-    validation_count_ = validation.size() / per_beat;
-    train_.upload(train);
-    validation_.upload(validation);
-    std::vector<std::uint64_t> identity(validation_count_);
-    for (std::size_t i = 0; i < identity.size(); ++i) identity[i] = i;
-    validation_order_.upload(identity);
-
-    const std::size_t n = layout_.size();
-    params_.resize(n);
-    grads_.resize(n);
-    m_.resize(n);
-    v_.resize(n);
-    m_.zero();
-    v_.zero();
-    set_parameters(initial);
-    norm_.resize(1);
-    validation_total_.resize(1);
-
     const int B = settings_.batch;
     std::size_t widest = 0, widest_work = 0;
     for (auto& l : layers_) {
@@ -115,12 +84,6 @@ class FeedforwardEngine final : public Engine {
     d_out_.resize(per_beat * B);
     check(cudaGetLastError(), "setting up the engine");
   }
-
-  ~FeedforwardEngine() override {
-    if (blas_) cublasDestroy(blas_);
-  }
-
-  std::string device() const override { return device_; }
 
   double train_epoch(const std::vector<std::size_t>& order, double lr) override {
     std::vector<std::uint64_t> host_order(order.begin(), order.end());
@@ -173,39 +136,6 @@ class FeedforwardEngine final : public Engine {
     check(cudaGetLastError(), "the gradient");
     grads = grads_.download();
     return objectives_.download()[0];
-  }
-
-  std::vector<float> parameters() const override { return params_.download(); }
-
-  void set_parameters(const std::vector<float>& values) override {
-    if (values.size() != layout_.size())
-      throw Error("the engine was given " + std::to_string(values.size()) + " parameters, the " +
-                  "model has " + std::to_string(layout_.size()));
-    params_.upload(values);
-  }
-
-  AdamState optimizer_state() const override {
-    AdamState s;
-    s.step = step_;
-    if (step_ > 0) {
-      s.m = m_.download();
-      s.v = v_.download();
-    }
-    return s;
-  }
-
-  void set_optimizer_state(const AdamState& state) override {
-    step_ = state.step;
-    if (state.m.empty()) {
-      m_.zero();
-      v_.zero();
-      return;
-    }
-    if (state.m.size() != layout_.size() || state.v.size() != layout_.size())
-      throw Error("the optimiser state does not match the model's " +
-                  std::to_string(layout_.size()) + " parameters");
-    m_.upload(state.m);
-    v_.upload(state.v);
   }
 
  private:
@@ -297,21 +227,9 @@ class FeedforwardEngine final : public Engine {
                   " steps, not seq_len = " + std::to_string(T_));
   }
 
-  float* p(std::size_t at) const { return params_.get() + at; }
-  float* g(std::size_t at) const { return grads_.get() + at; }
-
   // The beats order[0 .. B-1] into x_, beat-major.
   void gather(const float* beats, const std::uint64_t* order, int B) {
     gather_batch(beats, 1, T_ * C_, order, B, x_.get(), nullptr);
-  }
-
-  // C (m x n) = op(A) op(B) + beta C, column-major.
-  void gemm(bool ta, bool tb, int m, int n, int k, const float* A, int lda, const float* Bm,
-            int ldb, float beta, float* Cm, int ldc) {
-    const float alpha = 1.0f;
-    check(cublasSgemm(blas_, ta ? CUBLAS_OP_T : CUBLAS_OP_N, tb ? CUBLAS_OP_T : CUBLAS_OP_N, m,
-                      n, k, &alpha, A, lda, Bm, ldb, &beta, Cm, ldc),
-          "sgemm");
   }
 
   // For a weight W stored row-major [rows, cols] (the column-major cols x
@@ -410,40 +328,9 @@ class FeedforwardEngine final : public Engine {
     }
   }
 
-  // optimizer.cpp's adam_step and clip_global_norm, on the device.
-  void adam_step(double lr) {
-    const AdamSettings& s = settings_.adam;
-    ++step_;
-    AdamStep k;
-    k.beta1 = static_cast<float>(s.beta1);
-    k.beta2 = static_cast<float>(s.beta2);
-    k.one_minus_beta1 = static_cast<float>(1.0 - s.beta1);
-    k.one_minus_beta2 = static_cast<float>(1.0 - s.beta2);
-    k.c1 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta1, double(step_))));
-    k.c2 = static_cast<float>(1.0 / (1.0 - std::pow(s.beta2, double(step_))));
-    k.lr = static_cast<float>(lr);
-    k.eps = static_cast<float>(s.eps);
-    k.weight_decay = static_cast<float>(s.weight_decay);
-    k.decoupled = s.kind == OptimizerKind::AdamW;
-    k.max_norm = settings_.clip;
-    clip_and_adam(params_.get(), grads_.get(), m_.get(), v_.get(), layout_.size(), k,
-                  norm_.get(), nullptr);
-  }
-
-  EngineSettings settings_;
-  int T_, C_;
-  Parameters<float> layout_;
-  std::string device_;
-  cublasHandle_t blas_ = nullptr;
-  std::size_t validation_count_ = 0;
-  DeviceArray<float> train_, validation_;
-  DeviceArray<std::uint64_t> order_, validation_order_;
-  DeviceArray<float> params_, grads_, m_, v_;
-  long long step_ = 0;
   std::vector<std::unique_ptr<Layer>> layers_;
   DeviceArray<float> x_, d_out_, d_cols_;
   DeviceArray<float> ping_pong_[2];
-  DeviceArray<double> objectives_, norm_, validation_total_;
 };
 
 }  // namespace
