@@ -26,17 +26,16 @@
 #include "ecglens/train/random.h"
 #include "ecglens/train/trainer.h"
 #include "ecglens/train/variational_autoencoder.h"
+#include "cuda_test_support.h"
 #include "kind_test_support.h"
 #include "test_paths.h"
 
 namespace ecglens::train {
 namespace {
 
-#define REQUIRE_GPU()                                     \
-  do {                                                    \
-    std::string why;                                      \
-    if (!cuda_available(&why)) GTEST_SKIP() << why;       \
-  } while (0)
+using cuda_checks::expect_gpu_run_matches_cpu_on_ecg5000;
+using cuda_checks::have_ecg5000;
+using cuda_checks::relative_error;
 
 // Noisy sine beats, one channel (kind_test_support.h).
 std::vector<float> noisy_beats(int count, int length, std::uint64_t seed) {
@@ -99,16 +98,6 @@ EngineSettings settings_for(const Case& c, int batch) {
   return s;
 }
 
-// max |a - b| / max(max |b|, tiny): the error relative to the tensor's scale.
-template <typename T>
-double relative_error(const std::vector<float>& a, const std::vector<T>& b) {
-  double diff = 0, scale = 1e-12;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = std::max(diff, std::abs(double(a[i]) - b[i]));
-    scale = std::max(scale, std::abs(double(b[i])));
-  }
-  return diff / scale;
-}
 
 // The CPU network's gradient in double precision on the same batch and
 // weights (lstm_vae with the noise both engines draw for their next step).
@@ -286,41 +275,6 @@ TEST(CudaEngine, ResumeMatchesAnUninterruptedRunAndCpuCheckpointsResumeHere) {
   Trainer cpu_straight(cpu_all, train, val, 20);
   cpu_straight.run(nullptr);
   EXPECT_LE(relative_error(moved.parameters(), cpu_straight.parameters()), 1e-3);
-}
-
-bool have_ecg5000() {
-  return std::filesystem::exists(test::ecg5000("ECG5000_TRAIN.txt")) &&
-         std::filesystem::exists(test::ecg5000("ECG5000_TEST_binary.csv"));
-}
-
-// A short ECG5000 run of `o` on the CPU and on the GPU: the GPU reaches the
-// CPU's validation loss within 1%, and its model file, scored by the CPU
-// core, gives the validation beats the mean score the GPU validated.
-void expect_gpu_run_matches_cpu_on_ecg5000(TrainOptions o) {
-  const LabelledBeats beats = load_ecg5000(test::ecg5000("").string());
-  const Split split = make_split(beats, "fixed");
-  const auto train = select_beats(beats.data, split.train);
-  const auto val = select_beats(beats.data, split.validation);
-  o.architecture.seq_len = 140;
-  o.patience = 0;
-  o.clip = 1.0;
-  o.device = Device::Cpu;
-  Trainer cpu(o, train, val, 140);
-  cpu.run(nullptr);
-  o.device = Device::Cuda;
-  Trainer gpu(o, train, val, 140);
-  gpu.run(nullptr);
-  EXPECT_NEAR(gpu.best_val_loss(), cpu.best_val_loss(), 0.01 * cpu.best_val_loss());
-
-  const WeightsFile model = gpu.model_file();
-  Scorer scorer(model);
-  const std::size_t n = split.validation.size();
-  std::vector<float> scores(n);
-  scorer.score(val.data(), n, 140, scores.data());
-  double mean = 0;
-  for (float s : scores) mean += s;
-  mean /= double(n);
-  EXPECT_NEAR(mean, gpu.best_val_loss(), 1e-5 * gpu.best_val_loss());
 }
 
 TEST(CudaEngine, ShortEcg5000RunReachesTheCpusValidationLossAndScoresAlikeInTheCore) {

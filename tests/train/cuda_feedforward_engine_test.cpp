@@ -24,17 +24,16 @@
 #include "ecglens/train/random.h"
 #include "ecglens/train/trainer.h"
 #include "ecglens/util/error.h"
+#include "cuda_test_support.h"
 #include "kind_test_support.h"
 #include "test_paths.h"
 
 namespace ecglens::train {
 namespace {
 
-#define REQUIRE_GPU()                               \
-  do {                                              \
-    std::string why;                                \
-    if (!cuda_available(&why)) GTEST_SKIP() << why; \
-  } while (0)
+using cuda_checks::expect_gpu_run_matches_cpu_on_ecg5000;
+using cuda_checks::have_ecg5000;
+using cuda_checks::relative_error;
 
 constexpr int kSteps = 20;
 
@@ -83,15 +82,6 @@ EngineSettings settings_for(const Case& c, int batch) {
   return s;
 }
 
-// max |a - b| / max(max |b|, tiny): the error relative to the tensor's scale.
-double relative_error(const std::vector<float>& a, const std::vector<float>& b) {
-  double diff = 0, scale = 1e-12;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff = std::max(diff, std::abs(double(a[i]) - b[i]));
-    scale = std::max(scale, std::abs(double(b[i])));
-  }
-  return diff / scale;
-}
 
 // Objective and every gradient tensor of the two engines on the beats `index`.
 void expect_same_gradient(const EngineSettings& s, const std::vector<float>& beats,
@@ -242,18 +232,10 @@ TEST(CudaFeedforwardEngine, RefusesAnArchitectureItCannotBuildNamingTheDeviceOpt
                Error);
 }
 
-bool have_ecg5000() {
-  return std::filesystem::exists(test::ecg5000("ECG5000_TRAIN.txt")) &&
-         std::filesystem::exists(test::ecg5000("ECG5000_TEST_binary.csv"));
-}
 
 TEST(CudaFeedforwardEngine, ShortEcg5000RunsReachTheCpusValidationLossAndScoreAlikeInTheCore) {
   REQUIRE_GPU();
   if (!have_ecg5000()) GTEST_SKIP() << "ECG5000 not found";
-  const LabelledBeats beats = load_ecg5000(test::ecg5000("").string());
-  const Split split = make_split(beats, "fixed");
-  const auto train = select_beats(beats.data, split.train);
-  const auto val = select_beats(beats.data, split.validation);
   const std::pair<ModelKind, int> kinds[] = {{ModelKind::MlpAe, 0}, {ModelKind::Conv1dAe, 2}};
   for (const auto& [kind, stride] : kinds) {
     SCOPED_TRACE(to_string(kind));
@@ -265,27 +247,7 @@ TEST(CudaFeedforwardEngine, ShortEcg5000RunsReachTheCpusValidationLossAndScoreAl
       o.architecture.channels = {16, 8};
     }
     o.epochs = 5;
-    o.patience = 0;
-    o.clip = 1.0;
-    o.device = Device::Cpu;
-    Trainer cpu(o, train, val, 140);
-    cpu.run(nullptr);
-    o.device = Device::Cuda;
-    Trainer gpu(o, train, val, 140);
-    gpu.run(nullptr);
-    EXPECT_NEAR(gpu.best_val_loss(), cpu.best_val_loss(), 0.01 * cpu.best_val_loss());
-
-    // The GPU's model file in the CPU core: the mean score of the validation
-    // beats is the validation loss the GPU reported for those weights.
-    const WeightsFile model = gpu.model_file();
-    Scorer scorer(model);
-    const std::size_t n = split.validation.size();
-    std::vector<float> scores(n);
-    scorer.score(val.data(), n, 140, scores.data());
-    double mean = 0;
-    for (float s : scores) mean += s;
-    mean /= double(n);
-    EXPECT_NEAR(mean, gpu.best_val_loss(), 1e-5 * gpu.best_val_loss());
+    expect_gpu_run_matches_cpu_on_ecg5000(o);
   }
 }
 
