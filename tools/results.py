@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,10 @@ def main():
     for m in models:
         if m not in MODELS:
             sys.exit(f"results.py: unknown model '{m}' (known: {', '.join(MODELS)})")
+    for s in splits:
+        if s != "fixed" and not re.fullmatch(r"seeded:\d+", s):
+            sys.exit(f"results.py: unknown split '{s}' (fixed or seeded:S, one seed each: "
+                     "seeded:0,seeded:1,...)")
     start = time.time()
 
     tables = []
