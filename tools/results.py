@@ -15,7 +15,8 @@ leak-free = the model's default preset (p99 of the validation normals);
 tuned = best accuracy on the test labels, for comparison only.
 
     tools/results.py [--ecglens build/native/cli/ecglens] [--data-dir DIR]
-                     [--models lstm_ae,srl_ae] [--splits fixed] [--device cpu]
+                     [--models lstm_ae,srl_ae] [--splits fixed] [--seeded-models srl_ae]
+                     [--device cpu]
                      [--out models/RESULTS.md]
 
 Uses only the standard library."""
@@ -124,12 +125,21 @@ def main():
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--splits", default="fixed," + ",".join(SEEDED),
                    help="fixed and/or seeded:S, comma-separated (seeded splits: main models only)")
+    p.add_argument("--seeded-models", default=None,
+                   help="the main models run on the seeded splits (default: those in --models)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto (ecglens train --device)")
     p.add_argument("--results", default="results")
     p.add_argument("--out", default="models/RESULTS.md")
     args = p.parse_args()
     models = [m for m in args.models.split(",") if m]
     splits = [s for s in args.splits.split(",") if s]
+    main_models = [m for m in models if MODELS.get(m, ("", False))[1]]
+    seeded_models = (main_models if args.seeded_models is None
+                     else [m for m in args.seeded_models.split(",") if m])
+    for m in seeded_models:
+        if m not in main_models:
+            sys.exit(f"results.py: --seeded-models takes main models of --models "
+                     f"({', '.join(main_models)}), not '{m}'")
     for m in models:
         if m not in MODELS:
             sys.exit(f"results.py: unknown model '{m}' (known: {', '.join(MODELS)})")
@@ -146,7 +156,7 @@ def main():
             continue
         rows = []
         for m in models:
-            if label != "fixed" and not MODELS[m][1]:
+            if label != "fixed" and m not in seeded_models:
                 continue
             runs = [model_run(args, m, s) for s in group]
             rows.append((MODELS[m][0], runs))
@@ -175,6 +185,10 @@ def main():
             lines.append(f"| {name} | {cell(runs, 'roc_auc')} | {cell(runs, 'pr_auc')} | "
                          f"{cell(runs, 'leak_free_acc', 3)} | {cell(runs, 'tuned_acc', 3)} | {secs} |")
         lines.append("")
+    left_out = [MODELS[m][0] for m in main_models if m not in seeded_models]
+    if left_out and any(label != "fixed" for label, _, _ in tables):
+        lines += ["Not run on the seeded splits for this file: " + ", ".join(left_out) +
+                  f" (`--seeded-models {args.seeded_models}`); `make results` runs them.", ""]
     if not any(label != "fixed" for label, _, _ in tables):
         lines += ["The seeded splits were not run for this file (`--splits " + args.splits + "`);",
                   "`make results` runs them.", ""]
