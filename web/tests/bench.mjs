@@ -5,7 +5,7 @@
 //   node web/tests/bench.mjs --web build-wasm/web
 //        --beats ../shared/data/ecg5000/ECG5000_TEST_binary.csv
 //        [--model ecg5000_lstm_ae.ecgw] [--rounds 5] [--starts 5] [--ort-batches 256,4500]
-//        [--workers default,0]
+//        [--workers default,0] [--peak build-wasm/bench/simd_peak.wasm]
 //
 // Prints:
 //   - page start: from navigation to every beat scored, as a user sees it:
@@ -20,6 +20,14 @@
 //     ecglens_time_scoring) and ORT Web (1 thread, the model's .onnx, each
 //     batch size in --ort-batches) timed in alternating rounds, each keeping
 //     its best round; beats/s of each and the ratio core / best ORT.
+//   - the ceiling (when --peak's module is there; the wasm build makes it):
+//     in the same page, between the rounds, the LSTM kernel's inner loop
+//     alone (wasm/bench/simd_peak.cpp: loads, splats, multiplies and adds,
+//     nothing else) at its best rate, and what that rate allows for this
+//     model: its recurrent products (every weight_hh, once per beat sample)
+//     at that rate and nothing else, as beats/s and as a ratio to ORT Web.
+//     No kernel that does those products in 128-bit SIMD without fused
+//     multiply-add can beat it.
 //   - size: the bytes of app.wasm + app.js + ecglens.js + index.html +
 //     score_worker.js (the workers run app.wasm too), the page's own code
 //     before any model (ORT Web's files load only when the
@@ -38,6 +46,7 @@ const ROUNDS = Number(args.rounds || 5);
 const STARTS = Number(args.starts ?? 5);
 const ORT_BATCHES = (args['ort-batches'] || '256,4500').split(',').map(Number);
 const WORKERS = (args.workers || 'default,0').split(',');
+const PEAK = args.peak || path.join(WEB, '..', 'bench', 'simd_peak.wasm');
 
 for (const [what, file] of [['beats', BEATS], ['page', path.join(WEB, 'app.wasm')],
                             ['model', path.join(WEB, 'models', MODEL)]]) {
@@ -45,6 +54,15 @@ for (const [what, file] of [['beats', BEATS], ['page', path.join(WEB, 'app.wasm'
     console.error(`no ${what} at ${file}`);
     process.exit(2);
   }
+}
+
+// Multiply-adds of the model's recurrent products per beat sample: the
+// weight_hh tensors of the weights file's header (FORMAT.md).
+function recurrentMadds(file) {
+  const bytes = fs.readFileSync(file);
+  const header = JSON.parse(bytes.subarray(24, 24 + Number(bytes.readBigUInt64LE(16))).toString('utf8'));
+  return header.tensors.filter((t) => /weight_hh$/.test(t.name))
+    .reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
 }
 
 const best = (xs) => Math.min(...xs);
@@ -114,7 +132,8 @@ await page.evaluate(async () => {
   await window.ecglens.ready;
   while (!window.ecglens.state().scored) await new Promise((resolve) => setTimeout(resolve, 5));
 });
-const rounds = await page.evaluate(async ([model, rounds, batches]) => {
+const peakBytes = fs.existsSync(PEAK) ? [...fs.readFileSync(PEAK)] : null;
+const rounds = await page.evaluate(async ([model, rounds, batches, peakBytes]) => {
   const { runOrt } = await import('./ort_engine.mjs');
   const st = window.ecglens.state();
   const per = st.length * st.channels, count = st.beats;
@@ -126,16 +145,25 @@ const rounds = await page.evaluate(async ([model, rounds, batches]) => {
   const ort = (batch) => runOrt({ onnxUrl, beats, count, length: st.length, channels: st.channels,
                                   loss: st.loss, coreReconstruction, coreScores, batch });
   const core = () => Module.ccall('ecglens_time_scoring', 'number', [], []);
+  // The kernel's inner loop alone: 512 four-lane multiply-adds a round.
+  const peakRun = peakBytes &&
+    (await WebAssembly.instantiate(new Uint8Array(peakBytes))).instance.exports.ecglens_simd_peak;
+  const peak = () => {
+    const n = 100000, t = performance.now();
+    peakRun(n);
+    return n * 512 * 4 / ((performance.now() - t) / 1000);  // lane multiply-adds per second
+  };
   core();
   const warm = await ort(batches[0]);  // loads ORT Web and creates its session
   const out = { core: [], ort: Object.fromEntries(batches.map((b) => [b, []])), count,
-                maxScoreDiff: warm.maxScoreDiff };
+                maxScoreDiff: warm.maxScoreDiff, length: st.length, peak: [] };
   for (let r = 0; r < rounds; ++r) {
     out.core.push(core());
+    if (peakRun) out.peak.push(peak());
     for (const b of batches) out.ort[b].push((await ort(b)).ms);
   }
   return out;
-}, [MODEL, ROUNDS, ORT_BATCHES]);
+}, [MODEL, ROUNDS, ORT_BATCHES, peakBytes]);
 await context.close();
 await browser.close();
 server.close();
@@ -152,6 +180,19 @@ for (const b of ORT_BATCHES) {
 }
 console.log(`  ratio core / best ORT Web: ${(coreRate / bestOrt).toFixed(2)}x` +
             `  (max |score difference| ${rounds.maxScoreDiff.toExponential(2)})`);
+
+if (rounds.peak.length) {
+  const peak = Math.max(...rounds.peak);
+  const perBeat = recurrentMadds(path.join(WEB, 'models', MODEL)) * rounds.length;
+  const ceiling = peak / perBeat;
+  console.log(`\nceiling: the LSTM kernel's inner loop alone (${PEAK}), best of ${ROUNDS}:`);
+  console.log(`  ${(peak / 1e9).toFixed(2)} G multiply-adds/s (4-lane f32x4.mul + f32x4.add)`);
+  console.log(`  this model's recurrent products: ${fmt(perBeat)} multiply-adds per beat ` +
+              `-> at most ${fmt(ceiling)} beats/s = ${(ceiling / bestOrt).toFixed(2)}x ORT Web; ` +
+              `the core runs at ${(100 * coreRate / ceiling).toFixed(0)}% of that`);
+} else {
+  console.log(`\nceiling: not measured (no ${PEAK}; the wasm build makes it)`);
+}
 
 const files = ['app.wasm', 'app.js', 'ecglens.js', 'index.html', 'score_worker.js'];
 const sizes = files.map((f) => fs.statSync(path.join(WEB, f)).size);
