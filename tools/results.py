@@ -9,7 +9,10 @@ For each model and split it runs, from the repository root,
 and for each split `ecglens baseline --method all --split S --json R/baselines.json`,
 where R is results/<model>/<split>/ (not committed). A run whose eval.json
 exists is not run again, so an interrupted `make results` continues where it
-stopped; delete results/ to start over. Splits: `fixed` for every model, and
+stopped; delete results/ to start over. A split group (fixed, or the seeded
+splits) that this run leaves out keeps its table from the --out file already
+there, marked as kept, so the seeded splits can be run without the fixed
+split's hours again and the other way round. Splits: `fixed` for every model, and
 seeded:0-4 (reported as mean ± sample std) for the main models. Thresholds:
 leak-free = the model's default preset (p99 of the validation normals);
 tuned = best accuracy on the test labels, for comparison only.
@@ -118,6 +121,27 @@ def cell(values, key, digits=4):
     return f"{statistics.mean(xs):.{digits}f} ± {statistics.stdev(xs):.{digits}f}"
 
 
+def kept_tables(path, labels_run):
+    """The tables of an earlier results file for the split groups this run
+    does not produce, verbatim: {label: lines from its '## Split' title to
+    its last row}."""
+    if not os.path.exists(path):
+        return {}
+    kept = {}
+    lines = open(path, encoding="utf-8").read().splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith("## Split "):
+            continue
+        label = "fixed" if line == "## Split fixed" else "seeded:0-4"
+        if label in labels_run:
+            continue
+        end = i + 2  # the title, a blank line, then the table's rows
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        kept[label] = lines[i:end]
+    return kept
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--ecglens", default="build/native/cli/ecglens")
@@ -176,7 +200,16 @@ def main():
              "the splits; training time is the sum of the epoch times in seconds, wall",
              "clock on whatever else the machine was running (one CPU thread unless the",
              f"device says otherwise: `--device {args.device}`).", ""]
-    for label, group, rows in tables:
+    kept = kept_tables(args.out, {label for label, _, _ in tables})
+    for label in ["fixed", "seeded:0-4"]:
+        produced = [t for t in tables if t[0] == label]
+        if label in kept and not produced:
+            lines += kept[label] + ["", f"(Kept from the earlier {os.path.basename(args.out)}: "
+                                        "this run did not train on these splits.)", ""]
+            continue
+        if not produced:
+            continue
+        _, group, rows = produced[0]
         lines += [f"## Split {label} ({', '.join(group)})" if label != "fixed" else "## Split fixed",
                   "", "| model | ROC-AUC | PR-AUC | leak-free acc | tuned acc | train s |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -185,11 +218,13 @@ def main():
             lines.append(f"| {name} | {cell(runs, 'roc_auc')} | {cell(runs, 'pr_auc')} | "
                          f"{cell(runs, 'leak_free_acc', 3)} | {cell(runs, 'tuned_acc', 3)} | {secs} |")
         lines.append("")
-    left_out = [MODELS[m][0] for m in main_models if m not in seeded_models]
+    has_seeded = any(label != "fixed" for label, _, _ in tables) or "seeded:0-4" in kept
+    # Main models of the table (this run's or all) without seeded rows.
+    left_out = [MODELS[m][0] for m, (_, main, _) in MODELS.items() if main and m not in seeded_models]
     if left_out and any(label != "fixed" for label, _, _ in tables):
         lines += ["Not run on the seeded splits for this file: " + ", ".join(left_out) +
-                  f" (`--seeded-models {args.seeded_models}`); `make results` runs them.", ""]
-    if not any(label != "fixed" for label, _, _ in tables):
+                  "; `make results` runs them.", ""]
+    if not has_seeded:
         lines += ["The seeded splits were not run for this file (`--splits " + args.splits + "`);",
                   "`make results` runs them.", ""]
     with open(args.out + ".tmp", "w") as f:
