@@ -201,15 +201,20 @@ def main():
              "clock on whatever else the machine was running (one CPU thread unless the",
              f"device says otherwise: `--device {args.device}`).", ""]
     kept = kept_tables(args.out, {label for label, _, _ in tables})
+    seeded_rows = None  # the names in the seeded table, produced or kept
     for label in ["fixed", "seeded:0-4"]:
         produced = [t for t in tables if t[0] == label]
         if label in kept and not produced:
             lines += kept[label] + ["", f"(Kept from the earlier {os.path.basename(args.out)}: "
                                         "this run did not train on these splits.)", ""]
+            if label != "fixed":
+                seeded_rows = {l.split(" | ")[0][2:] for l in kept[label][4:]}
             continue
         if not produced:
             continue
         _, group, rows = produced[0]
+        if label != "fixed":
+            seeded_rows = {name for name, _ in rows}
         lines += [f"## Split {label} ({', '.join(group)})" if label != "fixed" else "## Split fixed",
                   "", "| model | ROC-AUC | PR-AUC | leak-free acc | tuned acc | train s |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -218,13 +223,12 @@ def main():
             lines.append(f"| {name} | {cell(runs, 'roc_auc')} | {cell(runs, 'pr_auc')} | "
                          f"{cell(runs, 'leak_free_acc', 3)} | {cell(runs, 'tuned_acc', 3)} | {secs} |")
         lines.append("")
-    has_seeded = any(label != "fixed" for label, _, _ in tables) or "seeded:0-4" in kept
-    # Main models of the table (this run's or all) without seeded rows.
-    left_out = [MODELS[m][0] for m, (_, main, _) in MODELS.items() if main and m not in seeded_models]
-    if left_out and any(label != "fixed" for label, _, _ in tables):
+    # Every main model without a row in the seeded table is named.
+    left_out = [name for name, main, _ in MODELS.values() if main and name not in (seeded_rows or ())]
+    if seeded_rows is not None and left_out:
         lines += ["Not run on the seeded splits for this file: " + ", ".join(left_out) +
                   "; `make results` runs them.", ""]
-    if not has_seeded:
+    if seeded_rows is None:
         lines += ["The seeded splits were not run for this file (`--splits " + args.splits + "`);",
                   "`make results` runs them.", ""]
     with open(args.out + ".tmp", "w") as f:

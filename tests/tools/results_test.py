@@ -115,6 +115,7 @@ class ResultsPy(unittest.TestCase):
         self.assertIn("Kept from the earlier RESULTS.md", text)
         self.assertIn("## Split seeded:0-4 (seeded:0, seeded:1)", text)
         self.assertNotIn("The seeded splits were not run", text)
+        self.assertIn("Not run on the seeded splits for this file: LSTM-AE 64/64;", text)
         self.assertLess(text.index("## Split fixed"), text.index("## Split seeded"))
         # Running the fixed split again replaces the kept table, keeps the seeded one.
         self.run_results("--models", "srl_ae", "--splits", "fixed")
@@ -122,6 +123,9 @@ class ResultsPy(unittest.TestCase):
         self.assertNotIn("LSTM-AE 64/64 | 0.9000", text)
         self.assertEqual(len(re.findall(r"Kept from the earlier", text)), 1)
         self.assertIn("## Split seeded:0-4 (seeded:0, seeded:1)", text)
+        # The kept seeded table still says which main model has no seeded rows.
+        self.assertIn("Not run on the seeded splits for this file: LSTM-AE 64/64;", text)
+        self.assertNotIn("The seeded splits were not run", text)
 
     def test_bad_split_names_and_models_are_refused_before_any_training(self):
         for extra, message in [(["--splits", "seeded:0-4"], "unknown split 'seeded:0-4'"),
