@@ -204,8 +204,12 @@ inline void lstm_block(const LstmStepArgs& a, int block, int beat) noexcept {
 // One time step for `batch` beats: blocks outermost, so a block's packed
 // weights stay in the L1 cache while every beat passes through them.
 // Beats go through in groups of kBeats (as many as the SIMD register file
-// holds accumulators for; measured on AVX-512: 8 beats beat 4 and 6), the
-// rest in halving groups.
+// holds accumulators for), the rest in groups of 4, 2 and 1. With AVX-512's
+// 32 registers, 6 beats (24 accumulators, 4 weights, h) fit without spills:
+// on a Sapphire Rapids Xeon they ran 1.14x as fast as 8 beats and 1.02x as
+// fast as 4 at batch 256 (native/bench/README.md); on the AMD EPYC where the
+// kernel was written, 8 had measured faster than 4 and 6. Define
+// ECGLENS_LSTM_BEATS=N to build another grouping and compare.
 // In the browser WasmOps measured up to ~1.2x faster than Eigen's packets
 // (native/bench/README.md); define ECGLENS_LSTM_EIGEN_OPS to build the wasm
 // core with EigenOps again and compare.
@@ -218,7 +222,11 @@ using StepOps = EigenOps;
 // (With 4-lane SIMD, groups of 2 beats: in the browser, 4 were 0.8x as fast,
 // as V8 has 16 vector registers for the 16 accumulators, 4 weights and h.)
 inline void lstm_step(const LstmStepArgs& a, int batch) noexcept {
-  constexpr int kBeats = kLanes >= 16 ? 8 : 2;
+#if defined(ECGLENS_LSTM_BEATS)
+  constexpr int kBeats = ECGLENS_LSTM_BEATS;
+#else
+  constexpr int kBeats = kLanes >= 16 ? 6 : 2;
+#endif
   for (int u = 0; u < a.blocks; ++u) {
     int b = 0;
     for (; b + kBeats <= batch; b += kBeats) lstm_block<kBeats, StepOps>(a, u, b);
