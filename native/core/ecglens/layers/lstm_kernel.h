@@ -206,7 +206,7 @@ inline void lstm_block(const LstmStepArgs& a, int block, int beat) noexcept {
 // Beats go through in groups of kBeats (as many as the SIMD register file
 // holds accumulators for), the rest in groups of 4, 2 and 1. With AVX-512's
 // 32 registers, 6 beats (24 accumulators, 4 weights, h) fit without spills:
-// on a Sapphire Rapids Xeon they ran 1.14x as fast as 8 beats and 1.02x as
+// on a Sapphire Rapids Xeon they ran 1.14-1.17x as fast as 8 beats and ~1.02x as
 // fast as 4 at batch 256 (native/bench/README.md); on the AMD EPYC where the
 // kernel was written, 8 had measured faster than 4 and 6. Define
 // ECGLENS_LSTM_BEATS=N to build another grouping and compare.
