@@ -35,16 +35,30 @@ float max_abs_difference(const std::vector<float>& a, const std::vector<float>& 
   return worst;
 }
 
+// One golden case: its JSON, its weights and the input beats it holds.
+struct GoldenCase {
+  nlohmann::json golden;
+  WeightsFile weights;
+  int batch;
+  int length;
+  std::vector<float> input;
+};
+
+GoldenCase load_case(const std::string& name) {
+  GoldenCase c{load_json("golden/" + name + ".json"),
+               read_weights(test::fixture("golden/" + name + ".ecgw").string()), 0, 0, {}};
+  c.batch = c.golden.at("batch");
+  c.length = c.golden.at("length");
+  c.input = c.golden.at("input").get<std::vector<float>>();
+  return c;
+}
+
 class GoldenForward : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GoldenForward, MatchesPyTorchReconstructionAndLatent) {
-  const std::string name = GetParam();
-  const auto golden = load_json("golden/" + name + ".json");
-  Model model(read_weights(test::fixture("golden/" + name + ".ecgw").string()));
+  const auto [golden, weights, batch, length, input] = load_case(GetParam());
+  Model model(weights);
 
-  const int batch = golden.at("batch");
-  const int length = golden.at("length");
-  const auto input = golden.at("input").get<std::vector<float>>();
   const auto expected = golden.at("output").get<std::vector<float>>();
   const auto expected_latent = golden.at("latent").get<std::vector<float>>();
   ASSERT_EQ(golden.at("channels").get<int>(), model.channels());
@@ -61,12 +75,7 @@ TEST_P(GoldenForward, MatchesPyTorchReconstructionAndLatent) {
 // Matrix products and matrix-vector products round differently, so tiles
 // agree within the float32 tolerance, not bit for bit.
 TEST_P(GoldenForward, AgreesWhateverTheBatchTile) {
-  const std::string name = GetParam();
-  const auto golden = load_json("golden/" + name + ".json");
-  const auto weights = read_weights(test::fixture("golden/" + name + ".ecgw").string());
-  const int batch = golden.at("batch");
-  const int length = golden.at("length");
-  const auto input = golden.at("input").get<std::vector<float>>();
+  const auto [golden, weights, batch, length, input] = load_case(GetParam());
 
   Model whole(weights, batch);
   Model one_by_one(weights, 1);
@@ -81,12 +90,7 @@ TEST_P(GoldenForward, AgreesWhateverTheBatchTile) {
 // beats from 1 to 17 mixes those groups differently, and each beat must come
 // out as it does alone. (The goldens' 3 beats reach only the small groups.)
 TEST_P(GoldenForward, AgreesForEveryMixOfBeatGroups) {
-  const std::string name = GetParam();
-  const auto golden = load_json("golden/" + name + ".json");
-  const auto weights = read_weights(test::fixture("golden/" + name + ".ecgw").string());
-  const int batch = golden.at("batch");
-  const int length = golden.at("length");
-  const auto input = golden.at("input").get<std::vector<float>>();
+  const auto [golden, weights, batch, length, input] = load_case(GetParam());
   const size_t beat_size = input.size() / batch;
 
   Model one_by_one(weights, 1);
