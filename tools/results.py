@@ -85,15 +85,28 @@ def train_seconds(curve):
 def model_run(args, name, split):
     folder = os.path.join(args.results, name, split.replace(":", "_"))
     result = os.path.join(folder, "eval.json")
+    # A finished run is reused only if it was trained with today's options:
+    # the options are written beside its result, and a run made with other
+    # options (or before they were recorded) is trained again.
+    options = f"{MODELS[name][2]} --device {args.device}"
+    options_file = os.path.join(folder, "options.txt")
+    recorded = open(options_file).read().strip() if os.path.exists(options_file) else None
+    if os.path.exists(result) and recorded != options:
+        print(f"{folder}: trained with other options ({recorded or 'not recorded'}); "
+              "training again", flush=True)
+        os.remove(result)
     if not os.path.exists(result):
         os.makedirs(folder, exist_ok=True)
         model = os.path.join(folder, "model.ecgw")
-        run([args.ecglens, "train", *MODELS[name][2].split(), "--device", args.device,
+        run([args.ecglens, "train", *options.split(),
              "--data-dir", args.data_dir, "--split", split, "--out", model,
              "--export-test", os.path.join(folder, "test.csv"), "--quiet"],
             os.path.join(folder, "train.log"))
         run([args.ecglens, "eval", "-m", model, "-i", os.path.join(folder, "test.csv"),
              "--json", result + ".tmp"], os.path.join(folder, "eval.log"))
+        with open(options_file + ".tmp", "w") as f:
+            f.write(options + "\n")
+        os.replace(options_file + ".tmp", options_file)
         os.replace(result + ".tmp", result)
     with open(result) as f:
         m = metrics(json.load(f)["evaluation"])

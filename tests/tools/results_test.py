@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """tools/results.py end to end, with a stand-in for the ecglens CLI that
 writes the files `train`, `eval` and `baseline` write (no training): the
-table's rows, mean ± std over seeded splits, resuming, keeping the other
-split group's table, and the refusal of bad split names.
+table's rows, mean ± std over seeded splits, resuming (and training again
+when the options changed), keeping the other split group's table, and the
+refusal of bad split names.
 
     python3 tests/tools/results_test.py   (ctest runs it as results_py_tests)"""
 import os
@@ -104,6 +105,23 @@ class ResultsPy(unittest.TestCase):
         self.assertEqual(len(self.calls("train")), 1)
         self.assertEqual(len(self.calls("baseline")), 1)
         self.assertEqual(self.table(), first)
+
+    def test_a_finished_run_made_with_other_options_is_trained_again(self):
+        self.run_results("--models", "srl_ae", "--splits", "fixed")
+        options = os.path.join(self.root, "results", "srl_ae", "fixed", "options.txt")
+        with open(options) as f:
+            self.assertIn("--arch srl_ae", f.read())
+        with open(options, "w") as f:
+            f.write("--arch srl_ae --epochs 1\n")
+        p = self.run_results("--models", "srl_ae", "--splits", "fixed")
+        self.assertIn("trained with other options", p.stdout)
+        self.assertEqual(len(self.calls("train")), 2)
+        # A run with no recorded options (made before they were kept) is trained again too.
+        os.remove(options)
+        self.run_results("--models", "srl_ae", "--splits", "fixed")
+        self.assertEqual(len(self.calls("train")), 3)
+        self.run_results("--models", "srl_ae", "--splits", "fixed")
+        self.assertEqual(len(self.calls("train")), 3)
 
     def test_a_run_of_one_split_group_keeps_the_other_groups_table(self):
         self.run_results("--models", "lstm_ae,srl_ae", "--splits", "fixed")
