@@ -38,11 +38,11 @@ import time
 # chosen on the validation split.
 MODELS = {
     "lstm_ae": ("LSTM-AE 64/64", True,
-                "--arch lstm_ae --encoder 64 --decoder 64 --epochs 250 --batch 64 --lr 0.003 "
-                "--clip 1.0 --patience 20 --lr-patience 5 --lr-factor 0.5 --seed 0"),
+                "--arch lstm_ae --encoder 64 --decoder 64 --epochs 500 --batch 64 --lr 0.003 "
+                "--clip 1.0 --patience 60 --lr-patience 15 --lr-factor 0.5 --seed 0"),
     "srl_ae": ("SRL-AE 64-32-16 / 32-64", True,
-               "--arch srl_ae --encoder 64 32 16 --decoder 32 64 --epochs 200 --batch 64 "
-               "--lr 0.003 --clip 1.0 --patience 25 --lr-patience 5 --lr-factor 0.5 "
+               "--arch srl_ae --encoder 64 32 16 --decoder 32 64 --epochs 500 --batch 64 "
+               "--lr 0.003 --clip 1.0 --patience 60 --lr-patience 15 --lr-factor 0.5 "
                "--sparsity-rho 0.05 --sparsity-beta 0.001 --seed 0"),
     # First, untuned settings of the other kinds (fixed split only).
     "lstm_vae": ("LSTM-VAE 32/32, latent 8", False,
