@@ -77,6 +77,20 @@ def metrics(evaluation):
     }
 
 
+def write_atomically(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+def read_text(path):
+    """The file's text without surrounding white space, or None if it is missing."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return f.read().strip()
+
+
 def train_seconds(curve):
     with open(curve) as f:
         return sum(float(row["seconds"]) for row in csv.DictReader(f))
@@ -85,12 +99,12 @@ def train_seconds(curve):
 def model_run(args, name, split):
     folder = os.path.join(args.results, name, split.replace(":", "_"))
     result = os.path.join(folder, "eval.json")
-    # A finished run is reused only if it was trained with today's options:
+    # A finished run is reused only if it was trained with the current options:
     # the options are written beside its result, and a run made with other
     # options (or before they were recorded) is trained again.
     options = f"{MODELS[name][2]} --device {args.device}"
     options_file = os.path.join(folder, "options.txt")
-    recorded = open(options_file).read().strip() if os.path.exists(options_file) else None
+    recorded = read_text(options_file)
     if os.path.exists(result) and recorded != options:
         print(f"{folder}: trained with other options ({recorded or 'not recorded'}); "
               "training again", flush=True)
@@ -104,9 +118,7 @@ def model_run(args, name, split):
             os.path.join(folder, "train.log"))
         run([args.ecglens, "eval", "-m", model, "-i", os.path.join(folder, "test.csv"),
              "--json", result + ".tmp"], os.path.join(folder, "eval.log"))
-        with open(options_file + ".tmp", "w") as f:
-            f.write(options + "\n")
-        os.replace(options_file + ".tmp", options_file)
+        write_atomically(options_file, options + "\n")
         os.replace(result + ".tmp", result)
     with open(result) as f:
         m = metrics(json.load(f)["evaluation"])
@@ -244,9 +256,7 @@ def main():
     if seeded_rows is None:
         lines += ["The seeded splits were not run for this file (`--splits " + args.splits + "`);",
                   "`make results` runs them.", ""]
-    with open(args.out + ".tmp", "w") as f:
-        f.write("\n".join(lines))
-    os.replace(args.out + ".tmp", args.out)
+    write_atomically(args.out, "\n".join(lines))
     print(f"wrote {args.out} ({time.time() - start:.0f} s)")
 
 
