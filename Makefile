@@ -1,6 +1,7 @@
 # Habits wrapped around CMake and npm; CMake does the real work.
 #
-#   make run        build everything and serve the browser app on localhost
+#   make run        build the CLI and the browser app, and serve the app on localhost
+#   make site       the browser app as one folder for any static host (site/)
 #   make data       check for ECG5000 and say how to get it
 #   make test       build and run the unit tests (what CI runs first)
 #   make test-wasm  the unit tests as wasm under Node, and the browser app's
@@ -24,18 +25,40 @@ CMAKE_FLAGS ?=
 DATA ?= $(abspath ../shared/data/ecg5000)
 WASM_BUILD ?= build-wasm
 PORT ?= 8080
+SITE ?= site
 
-.PHONY: all deps build test sanitize fuzz bench bench-train bench-web goldens run data clean wasm test-wasm \
-	test-gpu bench-train-gpu results
+.PHONY: all deps build cli app site test sanitize fuzz bench bench-train bench-web goldens run data clean \
+	wasm test-wasm test-gpu bench-train-gpu results
 
 all: build
 
 deps:
 	@tools/setup.sh
 
+# One configuration per build folder, shared by the targets that build
+# parts of it, so switching between them never reconfigures.
+CONFIGURE_NATIVE = cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_DATA_DIR=$(DATA) $(CMAKE_FLAGS)
+# The wasm build. The page's tests compare it with the native CLI built for
+# the same instruction set (SSE: $(WASM_BUILD)-native-portable) and with
+# $(BUILD)'s; the bundled models' ONNX files are exported by whichever exists.
+CONFIGURE_WASM = cmake -S . -B $(WASM_BUILD) -DCMAKE_TOOLCHAIN_FILE=wasm/toolchain.cmake \
+	  -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_CLI=OFF -DECGLENS_DATA_DIR=$(DATA) \
+	  -DECGLENS_NATIVE_CLI=$(abspath $(WASM_BUILD))-native-portable/native/cli/ecglens \
+	  -DECGLENS_NATIVE_CLI_TUNED=$(abspath $(BUILD))/native/cli/ecglens
+
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DECGLENS_DATA_DIR=$(DATA) $(CMAKE_FLAGS)
+	$(CONFIGURE_NATIVE)
 	cmake --build $(BUILD) -j$(JOBS)
+
+# Only what `make run` needs: the CLI (no tests), then the page (no wasm tests).
+cli: deps
+	$(CONFIGURE_NATIVE)
+	cmake --build $(BUILD) --target ecglens -j$(JOBS)
+
+app: cli
+	tools/fetch_imgui.sh
+	$(CONFIGURE_WASM)
+	cmake --build $(WASM_BUILD) --target ecglens_app ecglens_web -j$(JOBS)
 
 test: build
 	ctest --test-dir $(BUILD) -LE gpu --output-on-failure -j$(JOBS)
@@ -43,17 +66,12 @@ test: build
 
 # The core and its unit tests compiled with Emscripten (wasm/toolchain.cmake),
 # and the browser app.
-# The page's tests compare it with the native CLI built for the same
-# instruction set (SSE: $(WASM_BUILD)-native-portable) and with $(BUILD)'s.
 wasm: build
 	tools/fetch_imgui.sh
 	cmake -S . -B $(WASM_BUILD)-native-portable -DCMAKE_BUILD_TYPE=Release \
 	  -DECGLENS_NATIVE_ARCH=OFF -DECGLENS_BUILD_TESTS=OFF -DECGLENS_DATA_DIR=$(DATA)
 	cmake --build $(WASM_BUILD)-native-portable --target ecglens -j$(JOBS)
-	cmake -S . -B $(WASM_BUILD) -DCMAKE_TOOLCHAIN_FILE=wasm/toolchain.cmake \
-	  -DCMAKE_BUILD_TYPE=Release -DECGLENS_BUILD_CLI=OFF -DECGLENS_DATA_DIR=$(DATA) \
-	  -DECGLENS_NATIVE_CLI=$(abspath $(WASM_BUILD))-native-portable/native/cli/ecglens \
-	  -DECGLENS_NATIVE_CLI_TUNED=$(abspath $(BUILD))/native/cli/ecglens
+	$(CONFIGURE_WASM)
 	cmake --build $(WASM_BUILD) -j$(JOBS)
 
 test-wasm: wasm
@@ -112,17 +130,26 @@ bench-web: wasm
 	NODE_PATH=$(abspath node_modules) node web/tests/bench.mjs --web $(WASM_BUILD)/web \
 	  --beats $(DATA)/ECG5000_TEST_binary.csv
 
-# The main job: build everything, show what the bundled demo model does on the
-# bundled synthetic beats (no download needed), then serve the browser app with
-# the bundled models. ECG5000 is optional here.
+# The main job: build the CLI and the browser app (no tests: `make test`
+# builds those), show what the bundled demo model does on the bundled
+# synthetic beats (no download needed), then serve the browser app with the
+# bundled models. ECG5000 is optional here.
 RUN_MODEL ?= models/demo_synthetic_lstm_ae.ecgw
 RUN_BEATS ?= models/demo_synthetic_test.csv
-run: build
+run: app
 	$(BUILD)/native/cli/ecglens info $(RUN_MODEL)
 	$(BUILD)/native/cli/ecglens eval -m $(RUN_MODEL) -i $(RUN_BEATS)
-	$(MAKE) wasm
 	@echo "serving the browser app: open http://localhost:$(PORT)/ (Ctrl-C stops)"
 	node web/serve.mjs $(WASM_BUILD)/web --port $(PORT)
+
+# The browser app as a static site: one folder (the page, app.js/app.wasm,
+# the scoring worker, the service worker, the bundled models and their ONNX
+# files, the demo beats, ONNX Runtime Web) to copy to any static host, at
+# any path. web/README.md says what a host needs.
+site: app
+	rm -rf $(SITE)
+	cp -r $(WASM_BUILD)/web $(SITE)
+	@echo "site: $(SITE)/ holds the browser app; copy it to any static host (web/README.md)"
 
 data:
 	@if [ -f "$(DATA)/ECG5000_TRAIN.txt" ] && [ -f "$(DATA)/ECG5000_TEST_binary.csv" ]; then \
@@ -139,4 +166,4 @@ goldens:
 	/usr/bin/python3 tests/reference/make_metric_fixtures.py
 
 clean:
-	rm -rf $(BUILD) build-sanitize build-fuzz
+	rm -rf $(BUILD) build-sanitize build-fuzz $(SITE)

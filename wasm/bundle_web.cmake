@@ -1,15 +1,39 @@
-# Run at build time (cmake -P): copies the page (web/*.html, *.js) and the
-# models to serve into OUT_DIR, and writes OUT_DIR/models/index.json, the
-# list the page offers. Models: every SOURCE_DIR/models/*.ecgw (and the
-# .onnx beside it) present now, plus the untrained benchmark fixture. A model
-# with no .onnx beside it is exported with NATIVE_CLI (`ecglens export`), when
-# given, so ONNX Runtime Web can run every bundled model. The
-# demo beats (models/demo_synthetic_test.csv) go to OUT_DIR/demo/ for the
-# page's Demo button.
+# Run at build time (cmake -P): copies the page (web/*.html, *.js, *.mjs but
+# the dev server serve.mjs) and the models to serve into OUT_DIR, writes
+# OUT_DIR/models/index.json, the list the page offers, and
+# OUT_DIR/precache.json, what the service worker (web/sw.js) caches for
+# offline use. OUT_DIR is then the whole site (`make site` copies it).
+# Models: every SOURCE_DIR/models/*.ecgw (and the .onnx beside it) present
+# now, plus the untrained benchmark fixture; models/ and demo/ are laid anew
+# each time, so a model removed from the source is gone from the site. A
+# model with no .onnx beside it is exported with NATIVE_CLI (`ecglens
+# export`), or NATIVE_CLI_TUNED where that one is not built (the export
+# copies weights, so both write the same file), so ONNX Runtime Web can run
+# every bundled model. The demo beats (models/demo_synthetic_test.csv) go to
+# OUT_DIR/demo/ for the page's Demo button.
+file(REMOVE_RECURSE "${OUT_DIR}/models" "${OUT_DIR}/demo")
 file(MAKE_DIRECTORY "${OUT_DIR}/models")
 file(GLOB page_files "${SOURCE_DIR}/web/*.html" "${SOURCE_DIR}/web/*.js" "${SOURCE_DIR}/web/*.mjs"
      "${SOURCE_DIR}/web/*.css")
+list(FILTER page_files EXCLUDE REGEX "/serve\\.mjs$")
 file(COPY ${page_files} DESTINATION "${OUT_DIR}")
+file(REMOVE "${OUT_DIR}/serve.mjs")  # copied by earlier builds
+
+set(export_cli "")
+foreach(cli IN ITEMS "${NATIVE_CLI}" "${NATIVE_CLI_TUNED}")
+  if(NOT export_cli AND cli AND EXISTS "${cli}")
+    set(export_cli "${cli}")
+  endif()
+endforeach()
+# What the service worker caches ahead: the page at its folder's own URL
+# ("./", whatever the host's path), its scripts and the app, then each model.
+set(precache "\"./\"" "\"app.js\"" "\"app.wasm\"" "\"models/index.json\"")
+foreach(file IN LISTS page_files)
+  get_filename_component(name "${file}" NAME)
+  if(NOT name MATCHES "^(index\\.html|sw\\.js)$")
+    list(APPEND precache "\"${name}\"")
+  endif()
+endforeach()
 
 file(GLOB models "${SOURCE_DIR}/models/*.ecgw")
 list(APPEND models "${SOURCE_DIR}/tests/fixtures/golden/bench_lstm_ae.ecgw")
@@ -19,14 +43,18 @@ foreach(model IN LISTS models)
   get_filename_component(stem "${model}" NAME_WE)
   get_filename_component(dir "${model}" DIRECTORY)
   file(COPY "${model}" DESTINATION "${OUT_DIR}/models")
+  list(APPEND precache "\"models/${name}\"")
   if(EXISTS "${dir}/${stem}.onnx")
     file(COPY "${dir}/${stem}.onnx" DESTINATION "${OUT_DIR}/models")
-  elseif(NATIVE_CLI AND EXISTS "${NATIVE_CLI}")
-    execute_process(COMMAND "${NATIVE_CLI}" export -m "${model}" -o "${OUT_DIR}/models/${stem}.onnx"
+  elseif(export_cli)
+    execute_process(COMMAND "${export_cli}" export -m "${model}" -o "${OUT_DIR}/models/${stem}.onnx"
                     RESULT_VARIABLE exported)
     if(NOT exported EQUAL 0)
       message(FATAL_ERROR "ecglens export failed for ${model}")
     endif()
+  endif()
+  if(EXISTS "${OUT_DIR}/models/${stem}.onnx")
+    list(APPEND precache "\"models/${stem}.onnx\"")
   endif()
   list(APPEND names "\"${name}\"")
 endforeach()
@@ -36,6 +64,11 @@ file(WRITE "${OUT_DIR}/models/index.json.tmp" "[${joined}]\n")
 file(RENAME "${OUT_DIR}/models/index.json.tmp" "${OUT_DIR}/models/index.json")
 
 file(COPY "${SOURCE_DIR}/models/demo_synthetic_test.csv" DESTINATION "${OUT_DIR}/demo")
+list(APPEND precache "\"demo/demo_synthetic_test.csv\"")
+list(REMOVE_DUPLICATES precache)
+list(JOIN precache ",\n " joined)
+file(WRITE "${OUT_DIR}/precache.json.tmp" "[${joined}]\n")
+file(RENAME "${OUT_DIR}/precache.json.tmp" "${OUT_DIR}/precache.json")
 
 # ONNX Runtime Web's CPU build for the page's second engine (web/ort_engine.mjs
 # imports it only when asked), from the npm package tools/setup.sh installs.

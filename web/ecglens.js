@@ -4,7 +4,7 @@
 // Web Workers (score_worker.js), fetches the bundled models
 // from this page's own origin, triggers downloads, and exposes the test
 // interface window.ecglens = { state(), act(name, args), loadData(...),
-// loadModel(...), loadDemo(), useOrtEngine(), marks(), workers() } that the end-to-end
+// loadModel(...), loadDemo(), useOrtEngine(), marks(), workers(), offline } that the end-to-end
 // tests and the browser benchmark (web/tests/bench.mjs) drive.
 'use strict';
 
@@ -273,6 +273,25 @@
   }
 
 
+  // Offline use after this visit: the service worker (sw.js) caches the
+  // page, the app, the bundled models and the demo beats. It is registered
+  // once the page has started, so its downloads never slow the start down.
+  // Resolves to { cached, listed }: how many of precache.json's files are
+  // cached now. Service workers need a secure origin (https, or localhost):
+  // elsewhere the page works as before, online only.
+  async function offline() {
+    if (!('serviceWorker' in navigator)) throw new Error('service workers are not available here');
+    await navigator.serviceWorker.register('sw.js');
+    const registration = await navigator.serviceWorker.ready;
+    return new Promise((resolve, reject) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => (e.data.error ? reject(new Error(e.data.error)) : resolve(e.data));
+      registration.active.postMessage('fill', [channel.port2]);
+    });
+  }
+  const offlineReady = ready.then(offline);
+  offlineReady.catch((e) => console.warn('offline use: ' + e.message));
+
   // Called by the wasm app (main.cpp, through EM_ASM).
   window.ecglensShell = {
     pickFile(kind) { document.getElementById(kind === 'model' ? 'model-file' : 'data-file').click(); },
@@ -320,6 +339,7 @@
     useOrtEngine: () => useOrtEngine(window.ecglens.state().model),
     marks: () => ({ ...marks }),
     workers: () => workers.count(),  // 0: the page's thread scores
+    offline: offlineReady,
   };
 
   window.Module = {

@@ -72,9 +72,11 @@ const fmt = (x) => Math.round(x).toLocaleString('en-US');
 const { browser, server, origin } = await openBrowser(WEB);
 
 // One page start: navigation to all beats scored, in the page's clock
-// (performance.now() counts from the navigation's start).
+// (performance.now() counts from the navigation's start). Service workers
+// are blocked here: the page registers its offline cache after its start,
+// and that cache's downloads would run beside the scoring being timed.
 async function pageStart(workers) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -124,7 +126,7 @@ for (const [w, starts] of STARTS > 0 ? Object.entries(startsBy) : []) {
 }
 
 // Throughput on one page: both engines on the beats it scored.
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, serviceWorkers: 'block' });
 const page = await context.newPage();
 await page.goto(`${origin}/?model=${encodeURIComponent(MODEL)}`);
 await page.setInputFiles('#data-file', BEATS);

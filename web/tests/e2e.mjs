@@ -3,6 +3,7 @@
 // `browser` by wasm/CMakeLists.txt:
 //
 //   node web/tests/e2e.mjs --web build-wasm/web --data DIR --fixtures tests/fixtures
+//        [--base /a/b/]    (serve the folder at that path with a plain static server, as a host would)
 //        --cli build-wasm-native-portable/native/cli/ecglens   (SSE build: scores within 1e-5)
 //        [--cli-tuned build/native/cli/ecglens]               (-march=native: within 1e-4)
 //        [--screenshot FILE]
@@ -24,7 +25,10 @@
 // their variances; a malformed file shows the core's
 // FILE:LINE:COLUMN error and the page keeps working; the beats are scored by
 // the page's Web Workers, and with ?workers=0 on the page's own thread to
-// the same scores; no request leaves the page's origin. Exits 77 (skipped) when Chromium or playwright-core is
+// the same scores; no request leaves the page's origin, nor the folder it is
+// served from; after one visit the service worker has cached the page, and
+// with the server gone a reload starts the page, loads a bundled model the
+// page never opened online and scores the Demo beats. Exits 77 (skipped) when Chromium or playwright-core is
 // missing; the ECG5000 and CLI checks skip, saying so, without their inputs.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -58,7 +62,7 @@ function cli(...cliArgs) {
 const haveCli = args.cli && fs.existsSync(args.cli);
 const haveData = ECG5000 && fs.existsSync(ECG5000);
 
-const { browser, server, origin } = await openBrowser(args.web);
+const { browser, server, origin, url } = await openBrowser(args.web, args.base || '/');
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 const requests = [];
 page.on('request', (r) => requests.push(r.url()));
@@ -86,7 +90,7 @@ function parseCsv(text) {
 }
 
 await check('page loads, offers the bundled models and loads the first', async () => {
-  await page.goto(origin + '/');
+  await page.goto(url);
   await page.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
   await page.evaluate(() => window.ecglens.ready);
   const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
@@ -385,7 +389,7 @@ await check('without workers (?workers=0) the page scores the demo beats itself,
   alone.on('request', (r) => requests.push(r.url()));
   alone.on('pageerror', (e) => pageErrors.push(String(e)));
   try {
-    await alone.goto(origin + '/?workers=0');
+    await alone.goto(url + '?workers=0');
     await alone.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
     await alone.evaluate(() => window.ecglens.ready);
     const here = await scoreDemo(alone);
@@ -403,12 +407,16 @@ await check('without workers (?workers=0) the page scores the demo beats itself,
 });
 
 if (haveData) {
-  // For the screenshot: ECG5000 scored by the first bundled model (a
-  // trained one when models/ has it), the worst beat selected.
+  // For the screenshot: ECG5000 scored by the bundled model trained on it
+  // (SRL-AE, else any ECG5000 model, else the first), the worst beat
+  // selected, the mouse off the widgets so no tooltip covers them.
   const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  const shown = bundled.find((n) => n.startsWith('ecg5000_srl_ae')) ||
+                bundled.find((n) => n.startsWith('ecg5000_')) || bundled[0];
   const loads = (await state()).loads + 2;
+  await page.mouse.move(1000, 890);
   await page.setInputFiles('#data-file', ECG5000);
-  await page.evaluate((name) => window.ecglens.loadModel(name), bundled[0]);
+  await page.evaluate((name) => window.ecglens.loadModel(name), shown);
   await waitScored(loads);
   await act('sort', { column: 2, descending: true });
   await act('select', { beat: (await act('order')).order[0] });
@@ -416,10 +424,33 @@ if (haveData) {
 }
 if (args.screenshot) await page.screenshot({ path: args.screenshot });
 
-await check('no request leaves the page origin', async () => {
+await check('no request leaves the page origin, nor the folder the page is served from', async () => {
   const outside = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, []);
+  const outsideFolder = requests.filter((u) => u.startsWith(origin + '/') && !u.startsWith(url));
+  assert.deepEqual(outsideFolder, []);
   assert.ok(requests.length >= 4, 'the page, its scripts, the wasm and a model were requested');
+});
+
+await check('after one visit the page works offline: start, a model never opened online, Demo', async () => {
+  const listed = JSON.parse(fs.readFileSync(path.join(args.web, 'precache.json'), 'utf8'));
+  const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  for (const name of bundled) assert.ok(listed.includes('models/' + name), `precache.json lists ${name}`);
+  const filled = await page.evaluate(() => window.ecglens.offline);
+  assert.deepEqual(filled, { cached: listed.length, listed: listed.length });
+  const openedOnline = new Set(requests.map((u) => decodeURIComponent(u.slice(url.length))));
+  const fresh = bundled.find((name) => !openedOnline.has('models/' + name));
+  assert.ok(fresh, 'a bundled model the page has not fetched yet');
+  server.close();  // the host is gone: every answer now comes from the service worker's cache
+  await page.goto(url + '?model=' + encodeURIComponent(fresh));
+  await page.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
+  await page.evaluate(() => window.ecglens.ready);
+  const s = await state();
+  assert.equal(s.model, fresh);
+  assert.equal(s.error, '');
+  const loads = s.loads + 2;
+  assert.ok(await page.evaluate(() => window.ecglens.loadDemo()));
+  await checkDemoScored(loads);
 });
 await check('no uncaught error in the page', async () => assert.deepEqual(pageErrors, []));
 
