@@ -2,7 +2,8 @@
 //
 // Each layer keeps its weights as Eigen matrices and preallocates every
 // workspace in reserve(); forward(), forward_repeated() and step() then
-// allocate nothing (tests/core/layers proves it with EIGEN_RUNTIME_NO_MALLOC).
+// allocate nothing (tests/core/model/no_malloc_test.cpp proves it for every
+// network built of them, with EIGEN_RUNTIME_NO_MALLOC).
 // Sequences use the layout of sequence.h: [batch][steps][features].
 //
 // Weights come in PyTorch's layout and gate order (see ARCHITECTURES.md):
