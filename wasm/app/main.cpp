@@ -16,6 +16,7 @@
 #include "imgui.h"
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
+#include "list_input.h"
 #include "session.h"
 #include "ui.h"
 
@@ -102,6 +103,16 @@ void frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
+// The wheel, read from the browser's event: Emscripten's GLFW passes the
+// raw deltaX / deltaY to ImGui's backend, which takes them as notches with
+// the opposite sign (one 100-pixel notch scrolled ~380 rows the wrong way).
+EM_BOOL on_wheel(int, const EmscriptenWheelEvent* event, void*) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel += ecglens::app::wheel_units(event->deltaY, static_cast<int>(event->deltaMode));
+  io.MouseWheelH += ecglens::app::wheel_units(event->deltaX, static_cast<int>(event->deltaMode));
+  return EM_TRUE;  // the page itself does not scroll
+}
+
 }  // namespace
 
 int main() {
@@ -121,6 +132,8 @@ int main() {
   ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
   ImGui::StyleColorsDark();
   ImGui_ImplGlfw_InitForOpenGL(g_app->window, true);
+  glfwSetScrollCallback(g_app->window, nullptr);  // on_wheel instead
+  emscripten_set_wheel_callback("#canvas", nullptr, EM_TRUE, on_wheel);
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   App& app = *g_app;
@@ -212,6 +225,7 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
   j["selected"] = g_app->ui.selected;
   j["demo_note"] = g_app->ui.demo_note;
   j["sort"] = {{"column", g_app->ui.sort_column}, {"descending", g_app->ui.sort_descending}};
+  j["list"] = {{"first_row", g_app->ui.list_first_row}, {"page_rows", g_app->ui.list_page_rows}};
   g_app->reply = j.dump();
   return g_app->reply.c_str();
 }
@@ -246,6 +260,7 @@ EMSCRIPTEN_KEEPALIVE const char* ecglens_act(const char* name_c, const char* arg
       if (!found) throw std::runtime_error("no preset named " + args.at("name").dump());
     } else if (name == "select") {
       app.ui.selected = args.at("beat").get<int>();
+      app.ui.scroll_to_selected = true;
     } else if (name == "sort") {
       app.ui.sort_column = args.at("column").get<int>();
       app.ui.sort_descending = args.value("descending", true);

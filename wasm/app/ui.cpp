@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <utility>
 
 #include "imgui.h"
+#include "list_input.h"
 #include "plots.h"
 
 namespace ecglens::app {
@@ -163,6 +165,37 @@ void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
   draw_label_counts(s);
 }
 
+// The beat's row in the list order, or -1.
+int row_of(const UiState& ui, int beat) {
+  const auto at = std::find(ui.order.begin(), ui.order.end(), beat);
+  return at == ui.order.end() ? -1 : static_cast<int>(at - ui.order.begin());
+}
+
+// Arrows, Page Up / Down, Home and End move the selection through the list
+// wherever the pointer is, unless a widget has the keyboard (a slider typed in).
+void move_selection_by_keys(UiState& ui, int rows) {
+  if (ImGui::GetIO().WantTextInput || ImGui::IsAnyItemActive()) return;
+  static constexpr std::pair<ImGuiKey, ListKey> kKeys[] = {
+      {ImGuiKey_UpArrow, ListKey::Up},     {ImGuiKey_DownArrow, ListKey::Down},
+      {ImGuiKey_PageUp, ListKey::PageUp}, {ImGuiKey_PageDown, ListKey::PageDown},
+      {ImGuiKey_Home, ListKey::Home},     {ImGuiKey_End, ListKey::End}};
+  for (const auto& [imgui_key, key] : kKeys) {
+    if (!ImGui::IsKeyPressed(ImGui::GetKeyIndex(imgui_key))) continue;
+    const int row = next_row(key, row_of(ui, ui.selected), rows, ui.list_page_rows);
+    if (row < 0) return;
+    ui.selected = ui.order[row];
+    ui.scroll_to_selected = true;
+  }
+}
+
+// Scrolls the list so the row just drawn is whole under the header (to the
+// middle, when it was not).
+void keep_in_view(float row_height) {
+  const float top = ImGui::GetWindowPos().y + row_height;  // below the frozen header row
+  const float bottom = ImGui::GetWindowPos().y + ImGui::GetWindowHeight();
+  if (ImGui::GetItemRectMin().y < top || ImGui::GetItemRectMax().y > bottom) ImGui::SetScrollHereY(0.5f);
+}
+
 void draw_beat_list(Session& s, UiState& ui) {
   if (!s.scored()) {
     ImGui::TextDisabled("No scores yet.");
@@ -189,8 +222,12 @@ void draw_beat_list(Session& s, UiState& ui) {
     }
   }
   if (ui.order_dirty) sort_beats(s, ui);
+  const int rows = static_cast<int>(ui.order.size());
+  move_selection_by_keys(ui, rows);
+  const int selected_row = ui.scroll_to_selected ? row_of(ui, ui.selected) : -1;
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(ui.order.size()));
+  clipper.Begin(rows);
+  if (selected_row >= 0) clipper.ForceDisplayRangeByIndices(selected_row, selected_row + 1);
   while (clipper.Step()) {
     for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
       const int i = ui.order[row];
@@ -200,6 +237,7 @@ void draw_beat_list(Session& s, UiState& ui) {
       std::snprintf(label, sizeof label, "%d", i);
       if (ImGui::Selectable(label, ui.selected == i, ImGuiSelectableFlags_SpanAllColumns))
         ui.selected = i;
+      if (row == selected_row) keep_in_view(clipper.ItemsHeight);
       ImGui::TableNextColumn();
       ImGui::Text("%ld", s.data()->lines[i]);
       ImGui::TableNextColumn();
@@ -209,6 +247,13 @@ void draw_beat_list(Session& s, UiState& ui) {
       ImGui::TableNextColumn();
       if (s.labelled()) ImGui::Text("%s", s.label_text(i).c_str());
     }
+  }
+  ui.scroll_to_selected = false;
+  // Under the frozen header row, row r starts at scroll r * row height.
+  if (clipper.ItemsHeight > 0) {
+    ui.list_first_row = static_cast<int>(std::floor(ImGui::GetScrollY() / clipper.ItemsHeight + 0.01f));
+    ui.list_page_rows = std::max(1, static_cast<int>((ImGui::GetWindowHeight() - clipper.ItemsHeight) /
+                                                     clipper.ItemsHeight));
   }
   ImGui::EndTable();
 }
@@ -352,6 +397,7 @@ void sort_beats(const Session& s, UiState& ui) {
     return ui.sort_descending ? key(a) > key(b) : key(a) < key(b);
   });
   ui.order_dirty = false;
+  ui.scroll_to_selected = ui.selected >= 0;  // a new order keeps the selected beat in view
 }
 
 void draw_ui(Session& s, UiState& ui, const Hooks& hooks) {

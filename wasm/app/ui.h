@@ -32,6 +32,9 @@ struct UiState {
   bool sort_descending = true;
   std::vector<int> order;            // beat indices in list order
   bool order_dirty = true;
+  bool scroll_to_selected = false;   // scroll the list to the selected beat at the next frame
+  int list_first_row = 0;            // the list's first row in view (for the test interface)
+  int list_page_rows = 1;            // how many rows the list shows at once
   std::vector<std::string> bundled;  // model files the page serves
   std::string bundled_choice;
   std::string demo_note;             // what the Demo button loaded (cleared by any other load)

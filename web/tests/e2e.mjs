@@ -26,7 +26,9 @@
 // FILE:LINE:COLUMN error and the page keeps working; the beats are scored by
 // the page's Web Workers, and with ?workers=0 on the page's own thread to
 // the same scores; no request leaves the page's origin, nor the folder it is
-// served from; after one visit the service worker has cached the page, and
+// served from; the beat list follows the arrow, page and Home / End keys and
+// keeps the selected beat in view, and one wheel notch (100 pixels, or 3
+// lines) scrolls it a few rows the way the page would; after one visit the service worker has cached the page, and
 // with the server gone a reload starts the page, loads a bundled model the
 // page never opened online and scores the Demo beats. Exits 77 (skipped) when Chromium or playwright-core is
 // missing; the ECG5000 and CLI checks skip, saying so, without their inputs.
@@ -168,6 +170,63 @@ await check('the demo action of the test interface does what the Demo button doe
 });
 
 let pageScores = null;
+// The beat list's input, on the demo beats just scored (500 rows). Keys are
+// held for a few frames, as a person does: ImGui 1.86 reads key state per frame.
+async function press(key) {
+  await page.keyboard.down(key);
+  await page.waitForTimeout(60);
+  await page.keyboard.up(key);
+  await page.waitForTimeout(120);
+}
+const listState = async () => { const s = await state(); return { ...s.list, selected: s.selected }; };
+
+await check('keys move the selection through the beat list and keep it in view', async () => {
+  await waitScored((await state()).loads);  // the demo beats, scored again by the benchmark fixture
+  const { order } = await act('order');
+  await press('Home');
+  let l = await listState();
+  assert.equal(l.selected, order[0]);
+  assert.equal(l.first_row, 0);
+  await press('ArrowDown');
+  await press('ArrowDown');
+  assert.equal((await listState()).selected, order[2]);
+  await press('ArrowUp');
+  assert.equal((await listState()).selected, order[1]);
+  await press('End');
+  l = await listState();
+  assert.equal(l.selected, order[order.length - 1]);
+  assert.ok(l.page_rows > 5, `rows in view: ${l.page_rows}`);
+  assert.ok(l.first_row + l.page_rows >= order.length - 1, `last row in view (first row ${l.first_row})`);
+  await press('PageUp');
+  assert.equal((await listState()).selected, order[order.length - 1 - (l.page_rows - 1)]);
+  await press('Home');
+  l = await listState();
+  assert.equal(l.selected, order[0]);
+  assert.equal(l.first_row, 0);
+});
+
+await check('one wheel notch scrolls the beat list a few rows, the way the page would, in pixel and line modes', async () => {
+  // The list panel sits right of the 340-pixel controls panel.
+  const box = await page.locator('#canvas').boundingBox();
+  const x = box.x + 500, y = box.y + 450;
+  await page.mouse.move(x, y);
+  await page.waitForTimeout(100);
+  const firstRow = async () => { await page.waitForTimeout(200); return (await listState()).first_row; };
+  const top = await firstRow();
+  await page.mouse.wheel(0, 100);  // a notch down, as Chromium reports it: 100 pixels
+  const down = await firstRow();
+  assert.ok(down - top >= 2 && down - top <= 8, `a notch down moved from row ${top} to ${down}`);
+  await page.mouse.wheel(0, -100);
+  assert.equal(await firstRow(), top);
+  // Firefox's notch: 3 lines.
+  await page.evaluate(([cx, cy]) => document.getElementById('canvas').dispatchEvent(new WheelEvent('wheel',
+    { deltaY: 3, deltaMode: WheelEvent.DOM_DELTA_LINE, clientX: cx, clientY: cy, bubbles: true, cancelable: true })),
+    [x, y]);
+  assert.equal(await firstRow(), down);
+  await page.mouse.wheel(0, -100);
+  assert.equal(await firstRow(), top);
+});
+
 if (!haveData) {
   skip('ECG5000 scores match the native CLI', `${ECG5000 || '(no --data)'} is absent`);
 } else {
