@@ -2,17 +2,15 @@
 // failed one leaves the old file and no temporary file behind.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "ecglens/io/weights_file.h"
 #include "ecglens/util/error.h"
+#include "scratch_folder.h"
 
 namespace ecglens {
 namespace {
@@ -20,32 +18,13 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-// A fresh, empty folder per test, removed afterwards.
 class AtomicWrite : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("ecglens_io_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  std::vector<std::string> listing() const { return scratch_.listing(); }
+  static std::string read_bytes(const fs::path& path) { return test::read_bytes(path); }
 
-  // Names of everything in the folder.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
-    return names;
-  }
-
-  static std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  }
-
-  fs::path dir_;
+  test::ScratchFolder scratch_{"io"};
+  const fs::path dir_ = scratch_.path();
 };
 
 WeightsFile model(int tensors, float value) {

@@ -112,10 +112,9 @@ void check_tensors(const WeightsFile& file, const std::vector<TensorSpec>& expec
 // never produces a file the reader rejects): WeightsError naming `file.source`.
 std::string serialize_weights(const WeightsFile& file);
 
-// Writes `file` to `path` atomically: the bytes go to a new temporary file in
-// the same folder, which is flushed to disk and then renamed over `path`.
-// On any failure `path` is left as it was, the temporary file is removed, and
-// an Error names the path and the reason.
+// Writes `file` to `path` atomically (ecglens/util/atomic_file.h): on any
+// failure `path` is left as it was, no temporary file remains, and an Error
+// names the path and the reason.
 void write_weights_atomic(const WeightsFile& file, const std::string& path);
 
 // "[256, 64]": a shape as messages print it.

@@ -1,16 +1,11 @@
-// The weights file writer (FORMAT.md) and the atomic write to disk.
-#include <fcntl.h>
-#include <unistd.h>
-
+// The weights file writer (FORMAT.md).
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <set>
 
 #include "ecglens/io/weights_file.h"
 #include "ecglens/io/weights_rules.h"
+#include "ecglens/util/atomic_file.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens {
@@ -149,52 +144,6 @@ std::string serialize_as(const WeightsFile& file, const std::string& source) {
   return out;
 }
 
-// A temporary file that is closed and removed unless it was renamed.
-class TempFile {
- public:
-  TempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!renamed_) ::unlink(path_.c_str());
-  }
-  int fd() const { return fd_; }
-  const std::string& path() const { return path_; }
-  // Closes the descriptor; false when close reports a write error.
-  bool close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-  void mark_renamed() { renamed_ = true; }
-
- private:
-  std::string path_;
-  int fd_;
-  bool renamed_ = false;
-};
-
-// `error` is the errno of the failed call, read before anything else runs.
-[[noreturn]] void fail_write(const std::string& path, int error, const std::string& what) {
-  throw Error(path + ": cannot write the weights file: " + what + " (" + std::strerror(error) + ")");
-}
-
-// Creates a new file beside `path`, named after it, that no one else uses.
-TempFile create_temp_beside(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::string name = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) return TempFile(name, fd);
-    if (errno != EEXIST) {
-      const int error = errno;
-      fail_write(path, error, "cannot create a temporary file in its folder");
-    }
-  }
-  fail_write(path, EEXIST, "cannot create a temporary file in its folder");
-}
-
 }  // namespace
 
 std::string serialize_weights(const WeightsFile& file) { return serialize_as(file, file.source); }
@@ -204,40 +153,7 @@ void write_weights_atomic(const WeightsFile& file, const std::string& path) {
   // the reader would reject never reaches the disk.
   const std::string bytes = serialize_as(file, path);
 
-  TempFile temp = create_temp_beside(path);
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(temp.fd(), bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : EIO;
-      fail_write(path, error, "writing " + temp.path() + " failed");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(temp.fd()) != 0) {
-    const int error = errno;
-    fail_write(path, error, "flushing " + temp.path() + " to disk failed");
-  }
-  if (!temp.close()) {
-    const int error = errno;
-    fail_write(path, error, "closing " + temp.path() + " failed");
-  }
-  if (::rename(temp.path().c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    fail_write(path, error, "renaming " + temp.path() + " over it failed");
-  }
-  temp.mark_renamed();
-
-  // Make the rename itself durable. Best effort: the new file is complete
-  // and in place whether or not the folder's entry reaches the disk now.
-  std::string folder = std::filesystem::path(path).parent_path().string();
-  if (folder.empty()) folder = ".";
-  const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
-  }
+  write_file_atomically(path, bytes, "the weights file");
 }
 
 }  // namespace ecglens

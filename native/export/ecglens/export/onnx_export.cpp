@@ -1,21 +1,14 @@
 // The ONNX graphs of every model kind (README.md beside this folder gives
-// the layout of each) and the atomic write of the file.
+// the layout of each) and the writing of the file.
 //
 // Recurrent parts run time-major, [T, batch, features], the layout ONNX's
 // LSTM and GRU operators take by default (ONNX Runtime does not run their
 // batch-major layout); the graph transposes the input and the output.
 #include "ecglens/export/onnx_export.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-
 #include "ecglens/export/onnx_graph.h"
 #include "ecglens/model/model.h"
+#include "ecglens/util/atomic_file.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens {
@@ -247,10 +240,6 @@ void add_metadata(onnx::ModelProto& model, const std::string& key, const std::st
   p->set_value(value);
 }
 
-[[noreturn]] void fail_write(const std::string& path, int error, const std::string& what) {
-  throw Error(path + ": cannot write the ONNX file: " + what + " (" + std::strerror(error) + ")");
-}
-
 }  // namespace
 
 std::string onnx_model_bytes(const WeightsFile& weights, const OnnxExportOptions& options) {
@@ -297,34 +286,7 @@ std::string onnx_model_bytes(const WeightsFile& weights, const OnnxExportOptions
 void export_onnx(const WeightsFile& weights, const std::string& path, const OnnxExportOptions& options) {
   const std::string bytes = onnx_model_bytes(weights, options);
 
-  static std::atomic<unsigned> counter{0};
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail_write(path, errno, "cannot create a temporary file in its folder");
-  auto abandon = [&](const std::string& what) {
-    const int error = errno;
-    ::close(fd);
-    ::unlink(temp.c_str());
-    fail_write(path, error, what);
-  };
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) abandon("writing " + temp + " failed");
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) abandon("flushing " + temp + " to disk failed");
-  if (::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    fail_write(path, error, "closing " + temp + " failed");
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    fail_write(path, error, "renaming " + temp + " over it failed");
-  }
+  write_file_atomically(path, bytes, "the ONNX file");
 }
 
 }  // namespace ecglens

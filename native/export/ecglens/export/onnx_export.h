@@ -32,9 +32,9 @@ struct OnnxExportOptions {
 // (ecglens::Error).
 std::string onnx_model_bytes(const WeightsFile& weights, const OnnxExportOptions& options = {});
 
-// Writes onnx_model_bytes() to `path` atomically: a temporary file in the
-// same folder, flushed, then renamed over `path`. On failure `path` is left
-// as it was and an ecglens::Error names it and the reason.
+// Writes onnx_model_bytes() to `path` atomically (ecglens/util/atomic_file.h):
+// on failure `path` is left as it was and an ecglens::Error names it and the
+// reason.
 void export_onnx(const WeightsFile& weights, const std::string& path,
                  const OnnxExportOptions& options = {});
 

@@ -1,11 +1,11 @@
 // Loading ECG5000 in the protocol's merged order and drawing its splits.
 #include "ecglens/train/ecg5000.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "ecglens/train/random.h"
+#include "ecglens/util/atomic_file.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens::train {
@@ -82,28 +82,16 @@ std::vector<float> select_beats(const Dataset& data, const std::vector<std::size
 
 void write_labelled_csv(const LabelledBeats& beats, const std::vector<std::size_t>& index,
                         const std::string& path) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    if (!out) throw Error(path + ": cannot write (" + temp + ")");
-    out.precision(9);
-    const std::size_t per_beat = static_cast<std::size_t>(beats.data.length) * beats.data.channels;
-    for (auto i : index) {
-      out << (beats.classes[i] == BeatClass::Normal ? 0 : 1);
-      const float* b = beats.data.beat(i);
-      for (std::size_t k = 0; k < per_beat; ++k) out << ',' << b[k];
-      out << '\n';
-    }
-    out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      throw Error(path + ": write failed");
-    }
+  std::ostringstream out;
+  out.precision(9);
+  const std::size_t per_beat = static_cast<std::size_t>(beats.data.length) * beats.data.channels;
+  for (auto i : index) {
+    out << (beats.classes[i] == BeatClass::Normal ? 0 : 1);
+    const float* b = beats.data.beat(i);
+    for (std::size_t k = 0; k < per_beat; ++k) out << ',' << b[k];
+    out << '\n';
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw Error(path + ": cannot rename " + temp + " into place");
-  }
+  write_file_atomically(path, out.str(), "the beats CSV");
 }
 
 }  // namespace ecglens::train

@@ -39,8 +39,8 @@ Split make_split(const LabelledBeats& beats, const std::string& spec);
 std::vector<float> select_beats(const Dataset& data, const std::vector<std::size_t>& index);
 
 // Writes the beats at `index` as CSV, label first (0 normal, 1 anomaly), one
-// beat per line, so `ecglens eval` can read a split back. Written to a
-// temporary file and renamed into place.
+// beat per line, so `ecglens eval` can read a split back. Written
+// atomically (ecglens/util/atomic_file.h).
 void write_labelled_csv(const LabelledBeats& beats, const std::vector<std::size_t>& index,
                         const std::string& path);
 

@@ -4,13 +4,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <ostream>
+#include <sstream>
 
 #include "ecglens/eval/thresholds.h"
 #include "ecglens/model/scorer.h"
 #include "ecglens/train/random.h"
+#include "ecglens/util/atomic_file.h"
 #include "ecglens/util/error.h"
 
 namespace ecglens::train {
@@ -363,24 +364,12 @@ WeightsFile Trainer::model_file() const {
 }
 
 void Trainer::write_curve_csv(const std::string& path) const {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp);
-    if (!out) throw Error(path + ": cannot write the loss curve");
-    out.precision(9);
-    out << "epoch,train_loss,val_loss,lr,seconds\n";
-    for (const auto& r : history_)
-      out << r.epoch << ',' << r.train_loss << ',' << r.val_loss << ',' << r.lr << ','
-          << r.seconds << '\n';
-    if (!out.flush()) {
-      std::remove(temp.c_str());
-      throw Error(path + ": write failed");
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw Error(path + ": cannot rename the loss curve into place");
-  }
+  std::ostringstream out;
+  out.precision(9);
+  out << "epoch,train_loss,val_loss,lr,seconds\n";
+  for (const auto& r : history_)
+    out << r.epoch << ',' << r.train_loss << ',' << r.val_loss << ',' << r.lr << ',' << r.seconds << '\n';
+  write_file_atomically(path, out.str(), "the loss curve");
 }
 
 }  // namespace ecglens::train
