@@ -1,12 +1,15 @@
 // ecglens score: beats in, one CSV row per beat out (index, source line,
-// score, flag, label). Reads the input in batches, so files larger than
-// memory stream through; progress goes to stderr.
+// score, flag, label: ecglens/eval/scores_csv.h). Reads the input in
+// batches, so files larger than memory stream through; progress goes to
+// stderr.
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include "commands.h"
+#include "ecglens/eval/scores_csv.h"
 #include "ecglens/model/scorer.h"
 #include "ecglens/util/error.h"
 #include "options.h"
@@ -32,6 +35,9 @@ int run_score(const ScoreOptions& o) {
     std::cerr << "ecglens: " << o.model
               << " holds no threshold presets and --threshold was not given: no flag column\n";
 
+  const std::optional<double> flag_above =
+      threshold ? std::optional<double>(threshold->value) : std::nullopt;
+
   std::ofstream file;
   if (o.output != "-") {
     file.open(o.output, std::ios::binary);
@@ -51,18 +57,11 @@ int run_score(const ScoreOptions& o) {
     Dataset beats = fit_length(std::move(batch), length, o.input.resample);
     scores.resize(beats.size());
     scorer.score(beats.values.data(), beats.size(), beats.length, scores.data());
-    const bool labelled = !beats.labels.empty();
     if (!header_written) {
-      out << "index,line,score" << (threshold ? ",flag" : "") << (labelled ? ",label" : "") << "\n";
+      out << scores_csv_header(beats, flag_above);
       header_written = true;
     }
-    out.precision(9);
-    for (size_t i = 0; i < beats.size(); ++i) {
-      out << done + i << "," << beats.lines[i] << "," << scores[i];
-      if (threshold) out << "," << (scores[i] > threshold->value ? 1 : 0);
-      if (labelled) out << "," << beats.labels[i];
-      out << "\n";
-    }
+    out << scores_csv_rows(beats, scores.data(), beats.size(), flag_above, done);
     done += beats.size();
     batch = std::move(beats);
     const auto now = std::chrono::steady_clock::now();

@@ -5,12 +5,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
-#include <sstream>
 
 #include "ecglens/data/labels.h"
 #include "ecglens/data/resample.h"
 #include "ecglens/data/synthetic.h"
 #include "ecglens/eval/loss.h"
+#include "ecglens/eval/scores_csv.h"
 #include "ecglens/eval/thresholds.h"
 #include "ecglens/io/weights_file.h"
 #include "ecglens/util/error.h"
@@ -337,15 +337,8 @@ double Session::time_scoring() {
 }
 
 std::string Session::scores_csv() const {
-  std::ostringstream out;
-  out.precision(9);
-  out << "index,line,score,flag" << (labelled() ? ",label" : "") << "\n";
-  for (std::size_t i = 0; i < done_; ++i) {
-    out << i << "," << data_->lines[i] << "," << scores_[i] << "," << (flagged(i) ? 1 : 0);
-    if (labelled()) out << "," << data_->labels[i];
-    out << "\n";
-  }
-  return out.str();
+  if (!data_) return scores_csv_header(Dataset{}, threshold_);
+  return scores_csv_header(*data_, threshold_) + scores_csv_rows(*data_, scores_.data(), done_, threshold_);
 }
 
 nlohmann::json Session::state() const {

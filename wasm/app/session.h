@@ -153,7 +153,8 @@ class Session {
   // The latents of all beats in two dimensions (PCA), once scored.
   const LatentPca& pca() const { return pca_; }
 
-  // index,line,score,flag[,label] per beat, the CLI's score format.
+  // index,line,score,flag[,label] per beat, as `ecglens score` writes it
+  // (ecglens/eval/scores_csv.h).
   std::string scores_csv() const;
   // Everything the end-to-end tests check, as JSON.
   nlohmann::json state() const;
