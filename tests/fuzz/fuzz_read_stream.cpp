@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "append_batch.h"
 #include "ecglens/data/dataset.h"
 #include "ecglens/data/delimited_reader.h"
 #include "ecglens/data/header_formats.h"
@@ -44,13 +45,7 @@ Dataset read_streaming(std::string_view bytes, const std::string& name, const ec
   Dataset batch;
   while (reader.next(batch, batch_size)) {
     if (batch.size() == 0 || batch.size() > batch_size) std::abort();
-    all.source = batch.source;
-    all.length = batch.length;
-    all.channels = batch.channels;
-    all.label_column = batch.label_column;
-    all.values.insert(all.values.end(), batch.values.begin(), batch.values.end());
-    all.labels.insert(all.labels.end(), batch.labels.begin(), batch.labels.end());
-    all.lines.insert(all.lines.end(), batch.lines.begin(), batch.lines.end());
+    ecglens::test::append_batch(all, batch);
   }
   return all;
 }

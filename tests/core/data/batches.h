@@ -6,20 +6,10 @@
 
 #include <cstddef>
 
+#include "append_batch.h"
 #include "ecglens/data/dataset.h"
 
 namespace ecglens::test {
-
-// Appends batch's beats to all (taking its shape).
-inline void append_batch(Dataset& all, const Dataset& batch) {
-  all.source = batch.source;
-  all.length = batch.length;
-  all.channels = batch.channels;
-  all.label_column = batch.label_column;
-  all.values.insert(all.values.end(), batch.values.begin(), batch.values.end());
-  all.labels.insert(all.labels.end(), batch.labels.begin(), batch.labels.end());
-  all.lines.insert(all.lines.end(), batch.lines.begin(), batch.lines.end());
-}
 
 // Every batch of reader (anything with next(Dataset&, size_t)) in one
 // Dataset; checks each batch's size and shape on the way.
