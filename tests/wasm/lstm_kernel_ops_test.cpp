@@ -1,9 +1,9 @@
-// In WebAssembly builds the LSTM step kernel runs on WasmOps (wasm_simd128.h)
-// instead of Eigen's packets (native/core/ecglens/layers/lstm_kernel.h). The
-// two must give the same bits: the gate nonlinearities over a sweep of
-// inputs (saturated gates, the tiny-input branch of tanh, the clamps), and
-// whole steps of every beat grouping, with the input projection given or
-// computed in registers.
+// In WebAssembly builds the LSTM step kernel (native/core/ecglens/layers/
+// lstm_kernel.h) runs on WasmOps (arch/lstm_ops_wasm.h) instead of Eigen's
+// packets (arch/lstm_ops_eigen.h). The two must give the same bits: the gate
+// nonlinearities over a sweep of inputs (saturated gates, the tiny-input
+// branch of tanh, the clamps), and whole steps of every beat grouping, with
+// the input projection given or computed in registers.
 #include <cstring>
 #include <random>
 #include <type_traits>
