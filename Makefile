@@ -149,6 +149,7 @@ run: app
 site: app
 	rm -rf $(SITE)
 	cp -r $(WASM_BUILD)/web $(SITE)
+	rm -f $(SITE)/models/bench_lstm_ae.*  # the benchmark fixture: served for the tests only
 	@echo "site: $(SITE)/ holds the browser app; copy it to any static host (web/README.md)"
 
 data:

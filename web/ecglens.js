@@ -29,31 +29,47 @@
   const wanted = new URLSearchParams(location.search).get('model');
   const wantedBytes = wanted ? fetchBytes('models/' + encodeURIComponent(wanted)) : null;
   if (wantedBytes) wantedBytes.catch(() => {});  // a name the page does not serve: the first model instead
+  // models/index.json lists the models the page offers: [{file, description}].
+  // ?model= may also name a model that is served but not offered.
   const startModel = fetch('models/index.json')
     .then((r) => { if (!r.ok) throw new Error('models/index.json: HTTP ' + r.status); return r.json(); })
-    .then(async (names) => {
-      const name = wanted && names.includes(wanted) ? wanted : names[0];
-      const bytes = !name ? null
-        : name === wanted ? await wantedBytes : await fetchBytes('models/' + encodeURIComponent(name));
+    .then(async (offered) => {
+      let name = offered.length ? offered[0].file : null;
+      let bytes = null;
+      if (wanted) {
+        try {
+          bytes = await wantedBytes;
+          name = wanted;
+        } catch (e) {
+          bytes = null;
+        }
+      }
+      if (!bytes && name) bytes = await fetchBytes('models/' + encodeURIComponent(name));
       mark('model fetched');
-      return { names, name, bytes };
+      return { offered, name, bytes };
     });
   startModel.catch(() => {});  // reported by ready()
 
   let readyResolve;
   const ready = new Promise((resolve) => { readyResolve = resolve; });
 
-  // Calls an exported C function with a byte buffer and a name. A model or
-  // beats loaded this way are then scored by the workers (below).
-  function passBytes(fn, bytes, name) {
+  // Calls an exported C function (ret: 'number' or 'string') with a byte
+  // buffer copied into wasm memory for the call, and string arguments.
+  function callWithBytes(fn, ret, bytes, ...strings) {
     const ptr = Module._malloc(Math.max(bytes.length, 1));
     Module.HEAPU8.set(bytes, ptr);
-    let ok;
     try {
-      ok = Module.ccall(fn, 'number', ['number', 'number', 'string'], [ptr, bytes.length, name]);
+      return Module.ccall(fn, ret, ['number', 'number', ...strings.map(() => 'string')],
+                          [ptr, bytes.length, ...strings]);
     } finally {
       Module._free(ptr);
     }
+  }
+
+  // Loads a model or beats into the app (ecglens_load_model / _data); they
+  // are then scored by the workers (below).
+  function passBytes(fn, bytes, name) {
+    const ok = callWithBytes(fn, 'number', bytes, name);
     if (ok && fn === 'ecglens_load_model') workers.setModel(bytes, name);
     if (ok) workers.score();
     return ok;
@@ -156,14 +172,55 @@
   // A weights file by its extension, anything else is beats. A file picked
   // or dropped while the page is still starting waits for the app (and the
   // model it starts with).
+  // A file of beats gets the bundled model that fits it (the app's
+  // ModelChooser), unless the model in use is the user's own; the line under
+  // the model says which and why, or that none fits.
   async function loadFile(file) {
     const bytes = await readFile(file);
     const isModel = /\.ecgw$/i.test(file.name);
     mark(isModel ? 'model file read' : 'beats read');
     await ready;
-    const ok = passBytes(isModel ? 'ecglens_load_model' : 'ecglens_load_data', bytes, file.name);
-    mark(isModel ? 'model file loaded' : 'beats loaded');
+    if (isModel) {
+      modelPicked = true;
+      const ok = passBytes('ecglens_load_model', bytes, file.name);
+      mark('model file loaded');
+      return ok;
+    }
+    let choice = null;
+    if (!modelPicked) {
+      await loadCandidates();
+      choice = JSON.parse(callWithBytes('ecglens_choose_model', 'string', bytes, file.name));
+      if (choice.file && choice.file !== window.ecglens.state().model) await loadBundledModel(choice.file);
+    }
+    const ok = passBytes('ecglens_load_data', bytes, file.name);
+    if (ok && choice && choice.note)
+      Module.ccall('ecglens_set_model_note', null, ['string', 'number'], [choice.note, choice.fits ? 0 : 1]);
+    mark('beats loaded');
     return ok;
+  }
+
+  // A model the person picked (the model list, a weights file, ?model=, the
+  // console's loadModel) is kept for every file they open after; the page's
+  // own choices (the first model at start, the Demo's) are not picks.
+  let modelPicked = false;
+  function pickModel(name) {
+    modelPicked = true;
+    return loadBundledModel(name);
+  }
+
+  // Every offered model, handed to the app once, for the choice above: all
+  // fetched at once, then added in the list's order (the order of preference
+  // between models that fit equally well).
+  let candidates = null;
+  function loadCandidates() {
+    candidates = candidates || Promise.all(offeredModels.map((m) =>
+      fetchBytes('models/' + encodeURIComponent(m.file)).catch((e) => e)))
+      .then((fetched) => fetched.forEach((bytes, i) => {
+        const m = offeredModels[i];
+        if (bytes instanceof Error) console.warn(`bundled model ${m.file} left out of the choice: ${bytes.message}`);
+        else callWithBytes('ecglens_add_bundled_model', 'number', bytes, m.file, m.description || '');
+      }));
+    return candidates;
   }
 
   async function fetchBytes(url) {
@@ -182,7 +239,8 @@
   // has no demo model (the line under the button says so).
   const DEMO_MODEL = 'demo_synthetic_lstm_ae.ecgw';
   const DEMO_DATA = 'demo_synthetic_test.csv';
-  let bundledModels = [];
+  let offeredModels = [];  // models/index.json
+  let bundledModels = [];  // their file names
   async function loadDemo() {
     const note = (text) => Module.ccall('ecglens_set_demo_note', null, ['string'], [text]);
     try {
@@ -191,6 +249,7 @@
       // Both fetched first, then loaded in one go: no frame scores the old beats in between.
       const [modelBytes, dataBytes] = await Promise.all([
         fetchBytes('models/' + encodeURIComponent(model)), fetchBytes('demo/' + DEMO_DATA)]);
+      modelPicked = false;  // a file opened after the Demo gets the model that fits it
       const ok = passBytes('ecglens_load_model', modelBytes, model) &&
                  passBytes('ecglens_load_data', dataBytes, DEMO_DATA);
       if (!ok) return false;  // the session shows the load error
@@ -295,7 +354,7 @@
   // Called by the wasm app (main.cpp, through EM_ASM).
   window.ecglensShell = {
     pickFile(kind) { document.getElementById(kind === 'model' ? 'model-file' : 'data-file').click(); },
-    loadBundledModel(name) { loadBundledModel(name).catch((e) => setStatus(String(e))); },
+    loadBundledModel(name) { pickModel(name).catch((e) => setStatus(String(e))); },
     download(filename, text) {
       const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
       const a = document.createElement('a');
@@ -313,10 +372,12 @@
       mark('app started');
       setStatus('');
       try {
-        const { names, name, bytes } = await startModel;
-        Module.ccall('ecglens_set_bundled_models', null, ['string'], [JSON.stringify(names)]);
-        bundledModels = names;
+        const { offered, name, bytes } = await startModel;
+        Module.ccall('ecglens_set_bundled_models', null, ['string'], [JSON.stringify(offered)]);
+        offeredModels = offered;
+        bundledModels = offered.map((m) => m.file);
         if (name) passBytes('ecglens_load_model', bytes, name);
+        modelPicked = name !== null && name === wanted;
         mark('model loaded');
       } catch (e) {
         setStatus('no bundled models: ' + e);
@@ -334,7 +395,7 @@
                                      [name, JSON.stringify(args || {})]));
     },
     loadData(text, name) { return passBytes('ecglens_load_data', new TextEncoder().encode(text), name); },
-    loadModel: loadBundledModel,
+    loadModel: pickModel,
     loadDemo,
     useOrtEngine: () => useOrtEngine(window.ecglens.state().model),
     marks: () => ({ ...marks }),

@@ -22,13 +22,7 @@
 namespace ecglens::app {
 namespace {
 
-std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("missing test input " + path.string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using test::read_bytes;
 
 // The bundled demo model (LSTM-AE, 32 units, presets, default p99) and its
 // 500 labelled synthetic beats: the Demo button's inputs.

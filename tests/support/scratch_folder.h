@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "test_paths.h"  // read_bytes
 
 namespace ecglens::test {
 
@@ -45,13 +45,5 @@ class ScratchFolder {
  private:
   std::filesystem::path path_;
 };
-
-// The whole file, byte for byte.
-inline std::string read_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 }  // namespace ecglens::test

@@ -9,6 +9,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 #include "list_input.h"
+#include "model_choice.h"
 #include "session.h"
 #include "ui.h"
 
@@ -48,6 +50,7 @@ struct App {
   ecglens::app::Session session;
   ecglens::app::UiState ui;
   ecglens::app::Hooks hooks;
+  ecglens::app::ModelChooser chooser;  // the bundled models, for files opened later
   std::string reply;  // the last string handed to JavaScript
   double drawn_at = 0;  // when the last frame was drawn (emscripten_get_now)
   float pixel_ratio = 1.0f;
@@ -158,6 +161,7 @@ EMSCRIPTEN_KEEPALIVE int ecglens_load_data(const char* bytes, int size, const ch
   g_app->ui.selected = -1;
   g_app->ui.order_dirty = true;
   g_app->ui.demo_note.clear();
+  g_app->ui.model_note.clear();
   return ok ? 1 : 0;
 }
 
@@ -166,7 +170,47 @@ EMSCRIPTEN_KEEPALIVE int ecglens_load_model(const char* bytes, int size, const c
   if (ok) g_app->ui.bundled_choice = name;
   g_app->ui.order_dirty = true;
   g_app->ui.demo_note.clear();
+  g_app->ui.model_note.clear();
   return ok ? 1 : 0;
+}
+
+// A bundled model (and its line of models/index.json) that files opened
+// later are matched against; 0 when it does not load (printed).
+EMSCRIPTEN_KEEPALIVE int ecglens_add_bundled_model(const char* bytes, int size, const char* name,
+                                                   const char* description) {
+  try {
+    g_app->chooser.add({name, description}, std::string_view(bytes, size));
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bundled model %s left out of the choice: %s\n", name, e.what());
+    return 0;
+  }
+}
+
+// Which bundled model fits a file of beats about to be loaded (ModelChooser):
+// JSON {file, fits, note}. file is empty when the model in use is the user's
+// own (kept), or when the file does not parse (its load says why).
+EMSCRIPTEN_KEEPALIVE const char* ecglens_choose_model(const char* bytes, int size, const char* name) {
+  App& app = *g_app;
+  nlohmann::json result = {{"file", ""}, {"fits", false}, {"note", ""}};
+  const auto& s = app.session;
+  if (!s.has_model() || app.chooser.offers(s.model_name())) {
+    try {
+      const auto choice = app.chooser.choose(ecglens::parse_dataset(std::string_view(bytes, size), name));
+      result = {{"file", choice.file}, {"fits", choice.fits}, {"note", choice.note}};
+    } catch (const std::exception&) {
+      // Malformed beats: ecglens_load_data reports them.
+    }
+  }
+  app.reply = result.dump();
+  return app.reply.c_str();
+}
+
+// The line under the model saying why it was chosen for the file, or that
+// none fits (warn), set after the loads.
+EMSCRIPTEN_KEEPALIVE void ecglens_set_model_note(const char* text, int warn) {
+  g_app->ui.model_note = text;
+  g_app->ui.model_note_warns = warn != 0;
 }
 
 // The scored beats as the model saw them, their reconstructions and scores,
@@ -214,16 +258,19 @@ EMSCRIPTEN_KEEPALIVE int ecglens_accept_scored(int begin, int count, const float
 // The line under the Demo button saying what it loaded (set after the loads).
 EMSCRIPTEN_KEEPALIVE void ecglens_set_demo_note(const char* text) { g_app->ui.demo_note = text; }
 
-// A JSON array of the model files the page serves.
+// models/index.json: [{file, description}], the models the page offers.
 EMSCRIPTEN_KEEPALIVE void ecglens_set_bundled_models(const char* json) {
   g_app->ui.bundled.clear();
-  for (const auto& name : nlohmann::json::parse(json)) g_app->ui.bundled.push_back(name.get<std::string>());
+  for (const auto& m : nlohmann::json::parse(json))
+    g_app->ui.bundled.push_back({m.at("file").get<std::string>(), m.value("description", "")});
 }
 
 EMSCRIPTEN_KEEPALIVE const char* ecglens_state() {
   nlohmann::json j = g_app->session.state();
   j["selected"] = g_app->ui.selected;
   j["demo_note"] = g_app->ui.demo_note;
+  j["model_note"] = g_app->ui.model_note;
+  j["model_note_warns"] = g_app->ui.model_note_warns;
   j["sort"] = {{"column", g_app->ui.sort_column}, {"descending", g_app->ui.sort_descending}};
   j["list"] = {{"first_row", g_app->ui.list_first_row}, {"page_rows", g_app->ui.list_page_rows}};
   g_app->reply = j.dump();

@@ -60,6 +60,21 @@ void draw_label_counts(const Session& s) {
   ImGui::EndTable();
 }
 
+// What the model in use was trained on (its line of models/index.json), and
+// why it was chosen for the file, or the warning that no bundled model fits.
+void draw_model_notes(const Session& s, const UiState& ui) {
+  for (const auto& m : ui.bundled) {
+    if (m.file != s.model_name() || m.description.empty()) continue;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", m.description.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ui.model_note.empty()) return;
+  if (ui.model_note_warns) ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 190, 80, 255));
+  ImGui::TextWrapped("%s", ui.model_note.c_str());
+  if (ui.model_note_warns) ImGui::PopStyleColor();
+}
+
 void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
   draw_demo_button(ui, hooks);
   ImGui::Separator();
@@ -68,17 +83,19 @@ void draw_controls(Session& s, UiState& ui, const Hooks& hooks) {
   ImGui::Text("Model");
   if (ImGui::BeginCombo("##bundled", ui.bundled_choice.empty() ? "bundled models..."
                                                                : ui.bundled_choice.c_str())) {
-    for (const auto& name : ui.bundled) {
-      if (ImGui::Selectable(name.c_str(), name == ui.bundled_choice)) {
-        ui.bundled_choice = name;
-        hooks.load_bundled_model(name);
+    for (const auto& m : ui.bundled) {
+      if (ImGui::Selectable(m.file.c_str(), m.file == ui.bundled_choice)) {
+        ui.bundled_choice = m.file;
+        hooks.load_bundled_model(m.file);
       }
+      if (ImGui::IsItemHovered() && !m.description.empty()) ImGui::SetTooltip("%s", m.description.c_str());
     }
     ImGui::EndCombo();
   }
   if (ImGui::Button("Open weights file (.ecgw)...")) hooks.pick_model_file();
   ImGui::TextWrapped("%s: %s", s.has_model() ? s.model_name().c_str() : "(none)",
                      s.model_summary().c_str());
+  draw_model_notes(s, ui);
   ImGui::Separator();
   ImGui::Text("Beats");
   if (ImGui::Button("Open CSV / UCR file...")) hooks.pick_data_file();

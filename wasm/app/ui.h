@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model_choice.h"
 #include "session.h"
 
 namespace ecglens::app {
@@ -35,9 +36,11 @@ struct UiState {
   bool scroll_to_selected = false;   // scroll the list to the selected beat at the next frame
   int list_first_row = 0;            // the list's first row in view (for the test interface)
   int list_page_rows = 1;            // how many rows the list shows at once
-  std::vector<std::string> bundled;  // model files the page serves
+  std::vector<BundledModel> bundled;  // the models the page offers
   std::string bundled_choice;
   std::string demo_note;             // what the Demo button loaded (cleared by any other load)
+  std::string model_note;            // which model was chosen for the file, and why
+  bool model_note_warns = false;     // the note says no bundled model fits
 };
 
 // Sorts state.order by state.sort_column / sort_descending.

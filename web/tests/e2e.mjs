@@ -8,7 +8,10 @@
 //        [--cli-tuned build/native/cli/ecglens]               (-march=native: within 1e-4)
 //        [--screenshot FILE]
 //
-// Checks: the page loads and picks up the bundled model; its Demo button
+// Checks: the page loads, offers the bundled models with their descriptions
+// (not the benchmark fixture, which it serves) and picks up the first; a file
+// opened gets the bundled model that fits it with a note saying why, or a
+// warning that none does, unless the person picked a model; its Demo button
 // (clicked on the canvas, and as the test interface's `demo` action) scores
 // the 500 synthetic demo beats with the demo model, or the first bundled
 // model where the build has none, with labels, per-label counts and
@@ -35,6 +38,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { openBrowser, parseArgs } from './browser.mjs';
 
@@ -44,6 +48,10 @@ const ECG5000 = args.data ? path.join(args.data, 'ECG5000_TEST_binary.csv') : ''
 const BAD = path.join(args.fixtures, 'data/bad/not_a_number.csv');
 const GOOD_SMALL = path.join(args.fixtures, 'data/label_first.csv');
 
+
+// The file names of the models the page offers (models/index.json: [{file, description}]).
+const offeredModels = () =>
+  JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8')).map((m) => m.file);
 
 const results = [];
 async function check(name, fn) {
@@ -66,8 +74,9 @@ const haveData = ECG5000 && fs.existsSync(ECG5000);
 
 const { browser, server, origin, url } = await openBrowser(args.web, args.base || '/');
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-const requests = [];
-page.on('request', (r) => requests.push(r.url()));
+const requests = [];  // of every page of this run, for the origin check
+const mainRequests = [];  // of this page only
+page.on('request', (r) => { requests.push(r.url()); mainRequests.push(r.url()); });
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(String(e)));
 
@@ -95,8 +104,12 @@ await check('page loads, offers the bundled models and loads the first', async (
   await page.goto(url);
   await page.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
   await page.evaluate(() => window.ecglens.ready);
-  const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
-  assert.ok(bundled.includes('bench_lstm_ae.ecgw'));
+  const bundled = offeredModels();
+  // Each offered model has a description; the untrained benchmark fixture is served, not offered.
+  const index = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  for (const m of index) assert.ok(m.description.length > 20, `${m.file} is described`);
+  assert.ok(!bundled.includes('bench_lstm_ae.ecgw'));
+  assert.ok(fs.existsSync(path.join(args.web, 'models/bench_lstm_ae.ecgw')));
   const s = await state();
   assert.equal(s.model, bundled[0]);
   assert.equal(s.error, '');
@@ -111,7 +124,7 @@ await check('page loads, offers the bundled models and loads the first', async (
 const DEMO_LABELS = [['1 normal', 400], ['2 pvc', 20], ['3 st_elevation', 20], ['4 st_depression', 20],
                      ['5 inverted_t', 20], ['6 noise_burst', 20]];
 async function checkDemoScored(loads) {
-  const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  const bundled = offeredModels();
   const haveDemoModel = bundled.includes('demo_synthetic_lstm_ae.ecgw');
   const { state: s } = await waitScored(loads);
   assert.equal(s.error, '');
@@ -469,7 +482,7 @@ if (haveData) {
   // For the screenshot: ECG5000 scored by the bundled model trained on it
   // (SRL-AE, else any ECG5000 model, else the first), the worst beat
   // selected, the mouse off the widgets so no tooltip covers them.
-  const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  const bundled = offeredModels();
   const shown = bundled.find((n) => n.startsWith('ecg5000_srl_ae')) ||
                 bundled.find((n) => n.startsWith('ecg5000_')) || bundled[0];
   const loads = (await state()).loads + 2;
@@ -483,6 +496,54 @@ if (haveData) {
 }
 if (args.screenshot) await page.screenshot({ path: args.screenshot });
 
+await check('a file opened gets the bundled model that fits it, says which and why, or warns that none does', async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  fresh.on('request', (r) => requests.push(r.url()));
+  fresh.on('pageerror', (e) => pageErrors.push(String(e)));
+  const st = () => fresh.evaluate(() => window.ecglens.state());
+  const open = async (file) => {
+    const loads = (await st()).loads + 1;
+    await fresh.setInputFiles('#data-file', file);
+    await fresh.waitForFunction((n) => { const s = window.ecglens.state(); return s.loads >= n && s.scored; },
+                                loads, { timeout: 60000 });
+    return st();
+  };
+  try {
+    await fresh.goto(url);
+    await fresh.waitForFunction(() => window.ecglens && window.ecglens.state, null, { timeout: 60000 });
+    await fresh.evaluate(() => window.ecglens.ready);
+    const offered = offeredModels();
+    assert.equal((await st()).model, offered[0]);
+    // The demo beats, opened as a file: the synthetic model, and the note says so.
+    const demoFile = path.join(args.web, 'demo/demo_synthetic_test.csv');
+    let s = await open(demoFile);
+    assert.equal(s.model, 'demo_synthetic_lstm_ae.ecgw');
+    assert.equal(s.model_note_warns, false);
+    assert.match(s.model_note, /^demo_synthetic_lstm_ae\.ecgw chosen for this file: it flags \d+% of 200 sampled beats at its p99 threshold/);
+    if (haveData) {
+      s = await open(ECG5000);
+      assert.equal(s.model, 'ecg5000_srl_ae.ecgw', s.model_note);
+      assert.match(s.model_note, /^ecg5000_srl_ae\.ecgw chosen for this file/);
+      assert.match(s.model_note, /demo_synthetic_lstm_ae\.ecgw (9\d|100)%/);
+    }
+    // Beats of 96 samples (the demo beats cut short): none fits, and the page says so.
+    const short = fs.readFileSync(demoFile, 'utf8').trim().split('\n')
+      .map((line) => line.split(',').slice(0, 97).join(',')).join('\n');
+    const shortFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ecglens-e2e-')), 'short_beats.csv');
+    fs.writeFileSync(shortFile, short + '\n');
+    s = await open(shortFile);
+    assert.equal(s.model_note_warns, true);
+    assert.match(s.model_note, /^No bundled model fits this file\. The closest, .*, and was trained on beats of 140 samples, not 96/);
+    // A model the person picks is kept for the files opened after it.
+    await fresh.evaluate(() => window.ecglens.loadModel('ecg5000_lstm_ae.ecgw'));
+    s = await open(demoFile);
+    assert.equal(s.model, 'ecg5000_lstm_ae.ecgw');
+    assert.equal(s.model_note, '');
+  } finally {
+    await fresh.close();
+  }
+});
+
 await check('no request leaves the page origin, nor the folder the page is served from', async () => {
   const outside = requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(outside, []);
@@ -493,11 +554,11 @@ await check('no request leaves the page origin, nor the folder the page is serve
 
 await check('after one visit the page works offline: start, a model never opened online, Demo', async () => {
   const listed = JSON.parse(fs.readFileSync(path.join(args.web, 'precache.json'), 'utf8'));
-  const bundled = JSON.parse(fs.readFileSync(path.join(args.web, 'models/index.json'), 'utf8'));
+  const bundled = offeredModels();
   for (const name of bundled) assert.ok(listed.includes('models/' + name), `precache.json lists ${name}`);
   const filled = await page.evaluate(() => window.ecglens.offline);
   assert.deepEqual(filled, { cached: listed.length, listed: listed.length });
-  const openedOnline = new Set(requests.map((u) => decodeURIComponent(u.slice(url.length))));
+  const openedOnline = new Set(mainRequests.map((u) => decodeURIComponent(u.slice(url.length))));
   const fresh = bundled.find((name) => !openedOnline.has('models/' + name));
   assert.ok(fresh, 'a bundled model the page has not fetched yet');
   server.close();  // the host is gone: every answer now comes from the service worker's cache
